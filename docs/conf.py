@@ -1,0 +1,31 @@
+# Sphinx configuration for ulmfit_nb's docs site. Sources are the processed notebooks that
+# `python docs/build.py` writes to docs/_build/src; see that script for what each page shows.
+import ulmfit_nb
+
+project = 'ulmfit_nb'
+author = 'ulmfit_nb developers'
+copyright = '2026, ulmfit_nb developers'
+release = ulmfit_nb.__version__
+
+extensions = ['myst_nb']                  # Jupyter notebooks (with their stored outputs) as pages
+root_doc = 'index'
+exclude_patterns = ['**.ipynb_checkpoints']
+
+nb_execution_mode = 'off'                 # render the outputs stored in the notebooks, never execute
+nb_output_stderr = 'remove'               # warnings and progress noise on stderr stay out of the pages
+nb_merge_streams = True                   # one block per cell for stdout
+myst_enable_extensions = ['colon_fence', 'dollarmath']
+myst_heading_anchors = 3
+suppress_warnings = ['myst.header', 'mystnb.unknown_mime_type', 'misc.highlighting_failure']
+
+html_theme = 'sphinx_book_theme'          # bundles its CSS/JS: pages need no CDN
+html_title = f'ulmfit_nb {release}'
+html_static_path = ['_static']
+html_css_files = ['custom.css']
+html_theme_options = {
+    'show_toc_level': 2,
+    'home_page_in_toc': True,
+    'use_download_button': True,
+    'navigation_with_keys': False,
+}
+html_show_sourcelink = False

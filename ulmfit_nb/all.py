@@ -1,0 +1,8 @@
+"The public API of every ulmfit_nb module: `from ulmfit_nb.all import *`."
+# Hand-written (like fastai's `all.py`); every other module is generated from nbs/ by nbdev-export.
+# nbs/index.ipynb tests that this re-exports each module's `__all__`.
+from .tokenize import *
+from .data import *
+from .model import *
+from .lm_finetune import *
+from .classifier import *
