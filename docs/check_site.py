@@ -75,7 +75,7 @@ def public_api(mod_name):
     "Functions and classes `ulmfit_nb.<mod_name>` defines and exports"
     mod = importlib.import_module(f'ulmfit_nb.{mod_name}')
     return [n for n in getattr(mod, '__all__', []) if (inspect.isfunction(o := getattr(mod, n)) or inspect.isclass(o))
-            and getattr(o, '__module__', None) == mod.__name__]
+            and getattr(o, '__module__', None) == mod.__name__ and o.__name__ == n]   # aliases are documented under their own name
 
 def check_page(nb_path, html_dir, order, browser):
     "Problems found on the page of the notebook at `nb_path`"

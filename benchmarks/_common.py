@@ -1,0 +1,94 @@
+"Helpers shared by the benchmark scripts: the machine, timing medians, peak memory of a call."
+import datetime, os, platform, statistics, threading, time
+from pathlib import Path
+
+def machine() -> str:
+    "One line naming the machine, for the record"
+    cpu = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
+                if l.startswith('model name')), platform.processor()) if Path('/proc/cpuinfo').exists() else platform.processor()
+    import torch
+    return (f'{datetime.date.today()} | {cpu} | {os.cpu_count()} cores | Python {platform.python_version()} '
+            f'| torch {torch.__version__} | {platform.system()}')
+
+def _rss_kb(pid) -> int:
+    try:
+        for line in Path(f'/proc/{pid}/status').read_text().splitlines():
+            if line.startswith('VmRSS:'): return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError): pass
+    return 0
+
+def _uss_kb(pid) -> int:
+    "Memory only this process holds (private pages): what a forked worker adds, shared pages not counted twice"
+    try:
+        return sum(int(l.split()[1]) for l in Path(f'/proc/{pid}/smaps_rollup').read_text().splitlines()
+                   if l.startswith(('Private_Clean:', 'Private_Dirty:')))
+    except (FileNotFoundError, ProcessLookupError, PermissionError): return 0
+
+def _children(pid) -> list:
+    "All descendants of `pid` (Linux /proc)"
+    kids = []
+    for p in Path('/proc').iterdir():
+        if not p.name.isdigit(): continue
+        try: ppid = int((p/'stat').read_text().rsplit(')', 1)[1].split()[1])
+        except (FileNotFoundError, ProcessLookupError, IndexError, PermissionError): continue
+        if ppid == pid: kids.append(int(p.name))
+    return kids + [g for k in kids for g in _children(k)]
+
+class PeakRSS:
+    """Peak resident memory while the `with` block runs, sampled every `every` seconds:
+    `main_mb` is this process's peak growth over its size at entry, `total_mb` the peak of that
+    growth plus the memory of its worker processes (their private pages: a forked worker shares
+    the pages it inherited with this process, and they are not counted twice)."""
+    def __init__(self, every=0.02): self.every = every
+    def __enter__(self):
+        self.pid, self.base = os.getpid(), _rss_kb(os.getpid())
+        self.main = self.total = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._watch, daemon=True); self._t.start()
+        return self
+    def _watch(self):
+        n = 0
+        while not self._stop.is_set():
+            main = _rss_kb(self.pid) - self.base
+            kids = sum(_uss_kb(k) for k in _children(self.pid)) if n % 5 == 0 else 0
+            self.main, self.total = max(self.main, main), max(self.total, main + kids)
+            n += 1
+            time.sleep(self.every)
+    def __exit__(self, *a):
+        self._stop.set(); self._t.join()
+        self.main = max(self.main, _rss_kb(self.pid) - self.base)
+        self.main_mb, self.total_mb = self.main / 1024, max(self.total, self.main) / 1024
+
+def _status_kb(key, pid='self') -> int:
+    for line in Path(f'/proc/{pid}/status').read_text().splitlines():
+        if line.startswith(key + ':'): return int(line.split()[1])
+    return 0
+
+def run_isolated(f):
+    """Run `f()` in a forked child process, so that what ran before in this process (freed memory it
+    keeps, warm caches) cannot hide or inflate `f`'s memory. Returns `(f(), seconds, main_mb, total_mb)`:
+    the child's peak resident growth (VmHWM over its size at the start), and that plus the peak
+    private memory of its worker processes."""
+    import multiprocessing as mp, traceback
+    ctx = mp.get_context('fork')
+    q = ctx.Queue()
+    def target():
+        try:
+            base = _status_kb('VmRSS')
+            with PeakRSS() as mem:
+                t0 = time.perf_counter(); res = f(); dt = time.perf_counter() - t0
+            main = (_status_kb('VmHWM') - base) / 1024
+            q.put(('ok', (res, dt, main, main + max(mem.total_mb - mem.main_mb, 0))))
+        except BaseException: q.put(('error', traceback.format_exc()))
+    p = ctx.Process(target=target); p.start()
+    status, out = q.get(); p.join()
+    if status != 'ok': raise RuntimeError(f'benchmark child failed:\n{out}')
+    return out
+
+def timed(f, *args, **kwargs):
+    "(result, seconds, PeakRSS) of `f(*args, **kwargs)`"
+    with PeakRSS() as mem:
+        t0 = time.perf_counter(); res = f(*args, **kwargs); dt = time.perf_counter() - t0
+    return res, dt, mem
+
+def median(xs): return statistics.median(xs)
