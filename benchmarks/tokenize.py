@@ -1,7 +1,7 @@
 """Tokenization: ulmfit_nb vs fastai.text, same process, same texts, same number of workers.
 
-    python benchmarks/tokenize.py                 # 5,000 IMDb train reviews x 3 runs, then all 50,000
-    python benchmarks/tokenize.py --n-docs 2000 --runs 5 --no-full
+    python -m benchmarks.tokenize                 # 5,000 IMDb train reviews x 3 runs, then all 50,000
+    python -m benchmarks.tokenize --n-docs 2000 --runs 5 --no-full
 
 Both tokenize the same list of texts with `n_workers` processes and fastai's default rules; the
 tokens are checked identical first. Then each library runs `--runs` times, alternating, each run in
@@ -10,13 +10,10 @@ one's). Printed: docs/s, tokens/s, wall time and peak memory (the main process's
 plus its worker processes' private memory) for each library, medians over the runs, and the median
 of the runs' speed ratios. Needs IMDb in $FASTAI_HOME/data (see the README).
 """
-import os, sys
-_here = os.path.dirname(os.path.abspath(__file__))   # this file is named like the stdlib's `tokenize`:
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or '.') != _here] + [_here]   # look there last
-import argparse, gc, random, warnings
+import argparse, gc, random, sys, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
-from _common import machine, median, run_isolated
+from benchmarks._common import machine, median, run_isolated
 
 from fastai.data.external import untar_data, URLs
 from fastai.text.core import tokenize_texts as fa_tokenize_texts
