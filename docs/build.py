@@ -14,7 +14,8 @@ executed to build it except `show_doc` for the exported symbols. What each page 
   the code one click away because these notebooks teach the implementation);
 - `#| exports` cells: their `show_doc`, then the source shown; `#| exporti`: the source, folded;
 - every other cell: source and stored outputs; `#|` directive lines are stripped everywhere;
-  `#| echo: false` hides the source, `#| output: false` the outputs; stderr is dropped.
+  `#| echo: false` hides the source, `#| output: false` the outputs; stderr is dropped;
+- Markdown links to notebooks (`[data](02_data.ipynb)`, which work in Jupyter) point to their pages.
 """
 import argparse, ast, copy, importlib, re, shutil, subprocess, sys
 from pathlib import Path
@@ -38,6 +39,8 @@ def split_directives(source):
         i += 1
     body = '\n'.join(l for l in lines[i:] if not _re_directive.match(l))
     return dirs, body.strip('\n')
+
+_re_nb_link = re.compile(r'\((?!https?:)([\w.-]+\.ipynb)(#[\w-]+)?\)')   # a Markdown link to a notebook: (02_data.ipynb#anchor)
 
 def page_name(nb_path):
     "Page of a notebook, with nbdev's own URL rule: `01_tokenize.ipynb` -> `tokenize`"
@@ -93,6 +96,7 @@ def process_nb(nb_path, toc=None):
     for cell in nb.cells:
         cell = copy.deepcopy(cell)
         if cell.cell_type == 'markdown':
+            cell.source = _re_nb_link.sub(lambda m: f'({page_name(m.group(1))}.ipynb{m.group(2) or ""})', cell.source)
             cells.append(cell); continue
         if cell.cell_type != 'code': continue
         dirs, body = split_directives(cell.source)

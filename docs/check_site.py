@@ -63,7 +63,7 @@ def stored_tables(nb):
                 res.append((table_kind(hs), hs, table_rows(t)))
     return res
 
-_re_text_log = re.compile(r'^\s*epoch\s+train_loss\s+valid_loss', re.M)
+_re_text_log = re.compile(r"^\s*epoch\s+train_loss\s+valid_loss|^\[\d+, [-\d.e]+, .*'\d\d:\d\d'\]$", re.M)   # a console table, or the bare list fastai prints without its progress callback
 
 def text_logs(nb):
     "Training logs stored as console text (executed with execnb, not a real kernel): they cannot render as tables"

@@ -157,7 +157,9 @@ def tokenize1(text:str, tok:SpacyTokenizer|None=None, rules:list|None=None, post
     for rule in post_rules: toks = [rule(t) for t in toks]
     return toks
 
-# %% ../nbs/01_tokenize.ipynb #bbcc464b
+# %% ../nbs/01_tokenize.ipynb #55b98a3a
+_BLOCK = 1 << 20   # tokens per block when an operation on all the ids would otherwise make an int64 copy of them
+
 class TokenizedCorpus:
     "Documents as one flat array of word indices: document `i` is `words[ids[offsets[i]:offsets[i+1]]]`"
     def __init__(self,
@@ -180,7 +182,9 @@ class TokenizedCorpus:
     @property
     def counts(self)->np.ndarray:
         "How many times each word occurs, `(len(words),)`"
-        if self._counts is None: self._counts = np.bincount(self.ids, minlength=len(self.words))
+        if self._counts is None:                       # by blocks: np.bincount makes an int64 copy of what it counts
+            self._counts = sum(np.bincount(self.ids[i:i + _BLOCK], minlength=len(self.words)) for i in range(0, len(self.ids), _BLOCK))
+            if not len(self.ids): self._counts = np.zeros(len(self.words), np.int64)
         return self._counts
 
     @property
@@ -207,7 +211,7 @@ def _atomic_write(path:Path, write):
 def _json_bytes(o): return np.frombuffer(json.dumps(o).encode(), dtype=np.uint8)
 def _from_json_bytes(a): return json.loads(a.tobytes().decode())
 
-# %% ../nbs/01_tokenize.ipynb #b015f28a
+# %% ../nbs/01_tokenize.ipynb #db384ea7
 @patch
 def save(self:TokenizedCorpus, path:str|Path, meta:dict|None=None):
     "Save to `path` (`.npz`) atomically, with `meta` (a JSON-able dict)"
@@ -215,12 +219,25 @@ def save(self:TokenizedCorpus, path:str|Path, meta:dict|None=None):
                   names=_json_bytes(self.names), meta=_json_bytes(meta or {}))
     _atomic_write(path, lambda f: np.savez(f, **arrays))
 
+def _read_npy(f)->np.ndarray:
+    "The array in the `.npy` stream `f`, read by blocks into place (`np.load` reads a `.npz` member whole, then copies it)"
+    from numpy.lib import format as npy
+    version = npy.read_magic(f)
+    shape, fortran, dtype = (npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0)(f)
+    if dtype.hasobject: raise ValueError('object arrays are not loaded (they would need pickle)')
+    a = np.empty(shape, dtype, order='F' if fortran else 'C')
+    buf = a.reshape(-1, order='A').view(np.uint8)
+    for i in range(0, len(buf), 1 << 22): buf[i:i + (1 << 22)] = np.frombuffer(f.read(min(1 << 22, len(buf) - i)), np.uint8)
+    return a
+
 @patch(cls_method=True)
 def load(cls:TokenizedCorpus, path:str|Path)->TokenizedCorpus:
     "Load a corpus saved with `save`; its `meta` dict is in `.meta`"
-    with np.load(path, allow_pickle=False) as z:
-        res = cls(_from_json_bytes(z['words']), z['ids'], z['offsets'], _from_json_bytes(z['names']))
-        res.meta = _from_json_bytes(z['meta'])
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        arr = {n[:-4]: _read_npy(z.open(n)) for n in z.namelist()}
+    res = cls(_from_json_bytes(arr['words']), arr['ids'], arr['offsets'], _from_json_bytes(arr['names']))
+    res.meta = _from_json_bytes(arr['meta'])
     return res
 
 # %% ../nbs/01_tokenize.ipynb #2543bff6
@@ -338,7 +355,7 @@ def default_cache_dir()->Path:
     "Where tokenization caches go: `$FASTAI_HOME/cache/ulmfit_nb` (default `~/.fastai/cache/ulmfit_nb`)"
     return Path(os.environ.get('FASTAI_HOME', '~/.fastai')).expanduser()/'cache'/'ulmfit_nb'
 
-# %% ../nbs/01_tokenize.ipynb #e74438ee
+# %% ../nbs/01_tokenize.ipynb #d4c673b6
 def _fn_key(f):
     "A stable description of a rule: its name, and its code when it is not one of ours"
     if isinstance(f, partial): return [_fn_key(f.func), repr(f.args), repr(sorted(f.keywords.items()))]
@@ -346,10 +363,11 @@ def _fn_key(f):
     try: return [name, hashlib.sha1(inspect.getsource(f).encode()).hexdigest()]
     except (OSError, TypeError): return [name]
 
-def _settings_key(rules, post_rules, tok, extra=()):
-    "What decides the tokens, besides the source"
+def _settings_key(rules, post_rules, tok:SpacyTokenizer|None, lang:str, extra=()):
+    "What decides the tokens, besides the source (`tok`, when given, says the language and special tokens)"
+    lang, special_toks = (tok.lang, tok.special_toks) if tok is not None else (lang, text_spec_tok)
     return json.dumps([CACHE_VERSION, [_fn_key(r) for r in rules], [_fn_key(r) for r in post_rules],
-                       tok.lang, tok.special_toks, list(extra)])
+                       lang, list(special_toks), list(extra)])
 
 # %% ../nbs/01_tokenize.ipynb #e3017570
 def _cached(cache_file, fingerprint, build, cache):
@@ -366,7 +384,7 @@ def _cached(cache_file, fingerprint, build, cache):
     if cache: res.save(cache_file, meta=res.meta)
     return res
 
-# %% ../nbs/01_tokenize.ipynb #9feac84a
+# %% ../nbs/01_tokenize.ipynb #f1508b66
 def _join_texts(df, text_cols, mark_fields):
     "One text per row: the `text_cols` joined by spaces, each preceded by `xxfld i` when `mark_fields` (as fastai)"
     missing = df[text_cols].isna()
@@ -376,12 +394,14 @@ def _join_texts(df, text_cols, mark_fields):
         raise ValueError(f"Column {col!r} has missing values (NaN/None) in {len(rows)} row(s), index {rows[:10]}"
                          f"{' ...' if len(rows) > 10 else ''}: fill them (df[{col!r}].fillna('')) or drop them "
                          f"(df.dropna(subset=[{col!r}])) before tokenizing")
+    if len(text_cols) == 1 and not mark_fields:          # the column's own strings: no copy of the corpus
+        return [t if isinstance(t, str) else str(t) for t in df[text_cols[0]]]
     texts = (f'{FLD} 1 ' if mark_fields else '') + df[text_cols[0]].astype(str)
     for i, c in enumerate(text_cols[1:], start=2):
         texts = texts + (f' {FLD} {i} ' if mark_fields else ' ') + df[c].astype(str)
     return texts.tolist()
 
-# %% ../nbs/01_tokenize.ipynb #42bd18a9
+# %% ../nbs/01_tokenize.ipynb #bc60e58e
 def tokenize_df(df:pd.DataFrame,
                 text_cols:str|int|list,           # the text column(s); several are joined with `xxfld`
                 mark_fields:bool|None=None,       # mark each column with `xxfld i` (default: when several)
@@ -394,12 +414,11 @@ def tokenize_df(df:pd.DataFrame,
     unknown = [c for c in text_cols if c not in df.columns]
     if unknown: raise KeyError(f'text_cols {unknown} are not columns of the DataFrame (columns: {list(df.columns)})')
     texts = _join_texts(df, text_cols, ifnone(mark_fields, len(text_cols) > 1))
-    tok = tok or SpacyTokenizer(lang)
     rules, post_rules = list(ifnone(rules, text_proc_rules)), list(ifnone(post_rules, text_postproc_rules))
-    h = hashlib.sha1(_settings_key(rules, post_rules, tok).encode())
+    h = hashlib.sha1(_settings_key(rules, post_rules, tok, lang).encode())
     for t in texts: h.update(t.encode('utf-8', 'surrogatepass')); h.update(b'\0')
     key = h.hexdigest()
-    build = lambda: _run_chunks(texts, False, tok, rules, post_rules, n_workers, 'utf-8', progress).corpus()
+    build = lambda: _run_chunks(texts, False, tok or SpacyTokenizer(lang), rules, post_rules, n_workers, 'utf-8', progress).corpus()
     return _cached(Path(ifnone(cache_dir, default_cache_dir()))/f'df-{key[:20]}.npz', key, build, cache)
 
 # %% ../nbs/01_tokenize.ipynb #31cfdb73
@@ -420,7 +439,7 @@ def _folder_files(path, extensions, folders):
                                 + ': check the path, or pass extensions=[...] / folders=[...]')
     return files
 
-# %% ../nbs/01_tokenize.ipynb #8742cba8
+# %% ../nbs/01_tokenize.ipynb #f2dc6202
 def tokenize_folder(path:str|Path,                      # the folder
                     extensions:list=('.txt',),           # the files to read
                     folders:list|None=None,              # only these sub-folders of `path` (default: all)
@@ -432,32 +451,35 @@ def tokenize_folder(path:str|Path,                      # the folder
     path, extensions = Path(path), list(extensions)
     files = _folder_files(path, extensions, folders)
     names = [f.relative_to(path).as_posix() for f in files]
-    tok = tok or SpacyTokenizer(lang)
     rules, post_rules = list(ifnone(rules, text_proc_rules)), list(ifnone(post_rules, text_postproc_rules))
-    settings = _settings_key(rules, post_rules, tok, [encoding])
+    settings = _settings_key(rules, post_rules, tok, lang, [encoding])
     h = hashlib.sha1(settings.encode())
     for f, n in zip(files, names):
         st = f.stat(); h.update(f'{n}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
     fingerprint = h.hexdigest()
     where = hashlib.sha1(f'{path.resolve()}\0{extensions}\0{folders}\0{settings}'.encode()).hexdigest()[:20]
-    build = lambda: _run_chunks(files, True, tok, rules, post_rules, n_workers, encoding, progress).corpus(names)
+    build = lambda: _run_chunks(files, True, tok or SpacyTokenizer(lang), rules, post_rules, n_workers, encoding, progress).corpus(names)
     return _cached(Path(ifnone(cache_dir, default_cache_dir()))/f'{path.name}-{where}.npz', fingerprint, build, cache)
 
-# %% ../nbs/01_tokenize.ipynb #3decd8c4
-def make_vocab(counts:Counter,                 # word counts, e.g. `TokenizedCorpus.counter`
+# %% ../nbs/01_tokenize.ipynb #bb82b799
+def make_vocab(counts:Counter|TokenizedCorpus,  # word counts (e.g. `TokenizedCorpus.counter`), or a corpus
                min_freq:int=3,                 # keep words seen at least this often
                max_vocab:int=60000,            # at most this many words (special tokens included)
                special_toks:list|None=None     # always first (default: `text_spec_tok`)
               )->list[str]:
     "The vocabulary of `counts`, as fastai's `make_vocab` builds it"
-    vocab = [w for w, c in counts.most_common(max_vocab) if c >= min_freq]
+    if isinstance(counts, TokenizedCorpus):    # the same order as Counter.most_common, without building a Counter
+        c = counts.counts
+        top = np.argsort(-c, kind='stable')[:max_vocab]   # ties: first seen first, as in a Counter
+        vocab = [counts.words[i] for i in top if c[i] >= max(min_freq, 1)]
+    else: vocab = [w for w, c in counts.most_common(max_vocab) if c >= min_freq]
     for w in reversed(ifnone(special_toks, text_spec_tok)):   # the special tokens first, in order
         if w in vocab: vocab.remove(w)
         vocab.insert(0, w)
     vocab = vocab[:max_vocab]
     return vocab + ['xxfake'] * (8 - len(vocab) % 8)
 
-# %% ../nbs/01_tokenize.ipynb #fee89e03
+# %% ../nbs/01_tokenize.ipynb #50c68fee
 def id_dtype(vocab_size:int)->np.dtype:
     "The smallest integer type for ids of a `vocab_size` vocabulary"
     return np.dtype(np.uint16) if vocab_size <= 2**16 else np.dtype(np.int32)
@@ -480,4 +502,6 @@ class Numericalize:
     def corpus(self, corpus:TokenizedCorpus)->TokenizedCorpus:
         "All of `corpus` numericalized at once: its words are now `vocab`"
         word_to_id = np.fromiter((self.o2i.get(w, 0) for w in corpus.words), dtype=self.dtype, count=len(corpus.words))
-        return TokenizedCorpus(self.vocab, word_to_id[corpus.ids], corpus.offsets, corpus.names)
+        ids = np.empty(len(corpus.ids), dtype=self.dtype)
+        for i in range(0, len(ids), _BLOCK): ids[i:i + _BLOCK] = word_to_id[corpus.ids[i:i + _BLOCK]]   # by blocks, as `counts`
+        return TokenizedCorpus(self.vocab, ids, corpus.offsets, corpus.names)
