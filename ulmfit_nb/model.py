@@ -18,8 +18,8 @@ from fastai.layers import LinBnDrop, SigmoidRange
 __all__ = ['awd_lstm_lm_config', 'awd_lstm_clas_config', 'awd_lstm_small', 'awd_lstm_lm_small_config',
            'awd_lstm_clas_small_config', 'dropout_mask', 'RNNDropout', 'EmbeddingDropout', 'WeightDropout', 'AWD_LSTM',
            'LinearDecoder', 'SequentialRNN', 'get_language_model', 'SentenceEncoder', 'masked_concat_pool',
-           'PoolingLinearClassifier', 'get_text_classifier', 'awd_lstm_lm_split', 'awd_lstm_clas_split', 'read_state',
-           'load_weights', 'cpu_has_bf16_units', 'cpu_bf16_pays']
+           'PoolingLinearClassifier', 'get_text_classifier', 'awd_lstm_lm_split', 'awd_lstm_clas_split',
+           'read_checkpoint', 'read_state', 'load_weights', 'cpu_has_bf16_units', 'cpu_bf16_pays']
 
 # %% ../nbs/03_model.ipynb #7fc726ce
 def dropout_mask(x:Tensor,        # the mask has its dtype and device
@@ -354,34 +354,38 @@ def awd_lstm_clas_split(model:SequentialRNN)->list[list]:
 
 _model_meta[AWD_LSTM].update(split_lm=awd_lstm_lm_split, split_clas=awd_lstm_clas_split)
 
-# %% ../nbs/03_model.ipynb #5b0270e1
+# %% ../nbs/03_model.ipynb #14665fc5
+def read_checkpoint(fname:str|Path):
+    "What `torch.save` wrote to `fname`, loaded with `weights_only=True` (fastai's optimizer-state types allowed, as fastai does)"
+    fname = Path(fname)
+    if not fname.exists(): raise FileNotFoundError(f'No checkpoint at {fname}')
+    import numpy as np
+    from fastcore.foundation import L
+    multiarray = np._core.multiarray if hasattr(np, '_core') else np.core.multiarray
+    allowed = [L, multiarray.scalar, np.dtype, *[getattr(np.dtypes, d) for d in np.dtypes.__all__]]   # what fastai's optimizer state holds
+    try:
+        with torch.serialization.safe_globals(allowed): return torch.load(fname, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise ValueError(f'{fname} is not a readable PyTorch checkpoint ({type(e).__name__}: {str(e)[:300]}): '
+                         'is it complete (not truncated by an interrupted copy) and a torch.save file?') from None
+
 def read_state(src:str|Path|dict)->dict:
-    "The model state dict in `src` (a checkpoint file or a dict): unwraps fastai's `{'model','opt'}`, drops stale pre-dropout weights"
-    if not isinstance(src, dict):
-        src = Path(src)
-        if not src.exists(): raise FileNotFoundError(f'No checkpoint at {src}')
-        import numpy as np
-        from fastcore.foundation import L
-        multiarray = np._core.multiarray if hasattr(np, '_core') else np.core.multiarray
-        allowed = [L, multiarray.scalar, np.dtype, *[getattr(np.dtypes, d) for d in np.dtypes.__all__]]   # what fastai's optimizer state holds
-        try:
-            with torch.serialization.safe_globals(allowed): src = torch.load(src, map_location='cpu', weights_only=True)
-        except Exception as e:
-            raise ValueError(f'{src} is not a readable PyTorch checkpoint ({type(e).__name__}: {str(e)[:300]}): '
-                             'is it complete (not truncated by an interrupted copy) and a torch.save file?') from None
+    "The model state dict in `src` (a checkpoint file or what it holds): unwraps fastai's `{'model','opt'}`, drops stale pre-dropout weights"
+    if not isinstance(src, dict): src = read_checkpoint(src)
     state = src['model'] if set(src) == {'model', 'opt'} else src
     if not all(isinstance(v, Tensor) for v in state.values()):
         raise ValueError(f'This is not a model state dict: its values are {sorted({type(v).__name__ for v in state.values()})}')
     return {k: v for k, v in state.items() if not (k.endswith('.module.weight_hh_l0') and k.replace('.module.weight_hh_l0', '.weight_hh_l0_raw') in state)}
 
-# %% ../nbs/03_model.ipynb #a564557f
-def load_weights(model:nn.Module, src:str|Path|dict, strict:bool=True)->nn.Module:
+# %% ../nbs/03_model.ipynb #ddcbe24e
+def load_weights(model:nn.Module, src:str|Path|dict, strict:bool=True,
+                 name:str|None=None)->nn.Module:       # how to call `src` in errors (default: its file name)
     "Load the checkpoint `src` (fastai's or ours) into `model`, with an error that names what does not fit"
     state, own = read_state(src), model.state_dict()
     missing, unexpected = [k for k in own if k not in state], [k for k in state if k not in own]
     shapes = [f'{k}: checkpoint {tuple(state[k].shape)}, model {tuple(own[k].shape)}' for k in own if k in state and state[k].shape != own[k].shape]
     if shapes or (strict and (missing or unexpected)):
-        where = f'{src}' if not isinstance(src, dict) else 'the state dict'
+        where = name or (f'{src}' if not isinstance(src, dict) else 'the state dict')
         msg = [f'The checkpoint in {where} does not fit this {type(model).__name__}:']
         if shapes: msg.append('  shapes differ: ' + '; '.join(shapes[:6]) + (' ...' if len(shapes) > 6 else ''))
         if missing: msg.append(f'  missing from the checkpoint: {missing[:6]}' + (' ...' if len(missing) > 6 else ''))
