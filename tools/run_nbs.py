@@ -51,8 +51,12 @@ def run_nb(path, run_slow=False, timeout=None):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     t0 = time.time()
-    SkippingClient(nb, run_slow=run_slow, timeout=timeout, kernel_name='python3',
-                   resources={'metadata': {'path': str(path.parent)}}).execute()
+    try: SkippingClient(nb, run_slow=run_slow, timeout=timeout, kernel_name='python3',
+                        resources={'metadata': {'path': str(path.parent)}}).execute()
+    except Exception:                       # keep what ran (a long slow run is expensive) beside the untouched notebook
+        nbformat.write(nb, path.with_suffix('.failed.ipynb'))
+        print(f'{path.name} failed: its outputs so far are in {path.with_suffix(".failed.ipynb").name}', flush=True)
+        raise
     nbformat.write(nb, path)
     subprocess.run(['nbdev-clean', '--fname', str(path)], check=True, cwd=ROOT)
     print(f'{path.name}: executed in {time.time()-t0:.0f}s')

@@ -218,8 +218,8 @@ def _encode_labels(labels:pd.Series,        # one per document
     if unknown: raise ValueError(f'The validation split has {what}s that the training split has not: {unknown[:5]}')
     return np.array([pos[l] for l in labels], dtype=np.int64), [str(c) for c in classes]
 
-# %% ../nbs/02_data.ipynb #ec9ad473
-def _make_dls(cls, corpus, splits, labels, is_lm, y_block, label_delim, bs, val_bs, seq_len, backwards, device, path, what):
+# %% ../nbs/02_data.ipynb #52d659c3
+def _make_dls(cls, corpus, splits, labels, is_lm, y_block, label_delim, bs, val_bs, seq_len, backwards, device, path, what, tok_kwargs):
     train_idxs, valid_idxs = (np.asarray(s, dtype=np.int64) for s in splits)
     if len(train_idxs) == 0: raise ValueError(f'The training split is empty ({what})')
     if len(valid_idxs) == 0: raise ValueError(f'The validation split is empty ({what}): check valid_col / the validation folder / valid_pct')
@@ -230,9 +230,11 @@ def _make_dls(cls, corpus, splits, labels, is_lm, y_block, label_delim, bs, val_
         y, classes = _encode_labels(labels, train_idxs, y_block, label_delim)
         dls = [SortedDL(TextDataset(corpus, idxs, y, classes), bs=b, seq_len=seq_len, shuffle=sh, backwards=backwards, device=device)
                for idxs, b, sh in ((train_idxs, bs, True), (valid_idxs, ifnone(val_bs, bs), False))]
-    return cls(*dls, path=path, device=ifnone(device, default_device()))
+    res = cls(*dls, path=path, device=ifnone(device, default_device()))
+    res.tok_kwargs = dict(ifnone(tok_kwargs, {}))        # how the texts were tokenized: new texts must be tokenized the same way
+    return res
 
-# %% ../nbs/02_data.ipynb #a7a67feb
+# %% ../nbs/02_data.ipynb #5733a75f
 @patch(cls_method=True)
 def from_df(cls:TextDataLoaders, df:pd.DataFrame,
              path='.',                           # where learners save models
@@ -263,14 +265,14 @@ def from_df(cls:TextDataLoaders, df:pd.DataFrame,
         if unknown: raise KeyError(f'label_col {unknown} is not a column (columns: {list(df.columns)})')
         labels = df[label_cols] if len(label_cols) > 1 else df[label_cols[0]]
     return _make_dls(cls, corpus, splits, labels, is_lm, y_block, label_delim, bs, val_bs, seq_len, backwards, device, path,
-                     f'valid_col={valid_col!r}' if valid_col else f'valid_pct={valid_pct}')
+                     f'valid_col={valid_col!r}' if valid_col else f'valid_pct={valid_pct}', tok_kwargs)
 
 @patch(cls_method=True)
 def from_csv(cls:TextDataLoaders, path, csv_fname='labels.csv', header='infer', delimiter=None, **kwargs):
     "Loaders for the CSV file `path/csv_fname` (see `from_df`)"
     return cls.from_df(pd.read_csv(Path(path)/csv_fname, header=header, delimiter=delimiter), path=path, **kwargs)
 
-# %% ../nbs/02_data.ipynb #18131035
+# %% ../nbs/02_data.ipynb #babcbf91
 @patch(cls_method=True)
 def from_folder(cls:TextDataLoaders, path,
                  train:str='train', valid:str='valid',  # the split folders (ignored with `valid_pct`)
@@ -290,7 +292,7 @@ def from_folder(cls:TextDataLoaders, path,
     splits = GrandparentSplitter(train_name=train, valid_name=valid)(files) if valid_pct is None else RandomSplitter(valid_pct, seed=seed)(files)
     labels = None if is_lm else pd.Series([get_y(f) for f in files], index=corpus.names)
     return _make_dls(cls, corpus, splits, labels, is_lm, y_block, label_delim, bs, val_bs, seq_len, backwards, device, path,
-                     f'folders {train!r}/{valid!r}' if valid_pct is None else f'valid_pct={valid_pct}')
+                     f'folders {train!r}/{valid!r}' if valid_pct is None else f'valid_pct={valid_pct}', tok_kwargs)
 
 # %% ../nbs/02_data.ipynb #537ce864
 def _decode(vocab, ids, pad_idx=None, trunc_at=None)->str:

@@ -241,7 +241,7 @@ def get_language_model(arch,                       # the encoder class: `AWD_LST
                             tie_encoder=encoder.encoder if tie_weights else None, bias=out_bias)
     return SequentialRNN(encoder, decoder)
 
-# %% ../nbs/03_model.ipynb #4d0a54b4
+# %% ../nbs/03_model.ipynb #305b2b86
 def _pad_rows(t:Tensor, bs:int)->Tensor:
     "Add rows of zeros to `t` up to `bs` rows"
     return t if t.size(0) >= bs else torch.cat([t, t.new_zeros(bs - t.size(0), *t.shape[1:])])
@@ -262,14 +262,14 @@ class SentenceEncoder(nn.Module):
         bs, sl = input.size()
         self.reset()
         mask = input == self.pad_idx                                          # (bs, sl)
+        start = torch.where(mask.all(1), sl, (~mask).int().argmax(1))         # (bs,) where each row's text starts
+        if bool((start[1:] < start[:-1]).any()) or bool(((start % self.bptt != 0) & (start < sl)).any()):
+            raise ValueError('SentenceEncoder needs batches sorted longest first and padded at the start by whole windows '
+                             '(pad_input_chunk): a row starts its text later than the row after it, or not on a window boundary')
         outs, masks = [], []
         for i in range(0, sl, self.bptt):
-            has_text = ~mask[:, i]                                            # rows whose window i starts with text
-            n_rows = int(has_text.sum())
-            if n_rows and not bool(has_text[:n_rows].all()):
-                raise ValueError('SentenceEncoder needs batches sorted longest first and padded at the start by whole '
-                                 'windows (pad_input_chunk): some row has text at this window while an earlier row has none')
-            if n_rows == 0: raise ValueError(f'Window {i // self.bptt} of the batch is all padding: pad with pad_input_chunk (padding is less than a window at the end)')
+            n_rows = int((start <= i).sum())                                   # the rows whose text has started: a prefix
+            if n_rows == 0: raise ValueError(f'Window {i // self.bptt} of the batch is all padding: pad with pad_input_chunk')
             keep = self.max_len is None or sl - i <= self.max_len
             with torch.set_grad_enabled(keep and torch.is_grad_enabled()):
                 o = self.module(input[:n_rows, i: i + self.bptt])                 # (n_rows, bptt, emb_sz)

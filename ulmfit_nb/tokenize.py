@@ -195,7 +195,7 @@ class TokenizedCorpus:
     def __repr__(self):
         return f'{type(self).__name__}: {len(self):,} documents, {self.n_tokens:,} tokens, {len(self.words):,} distinct'
 
-# %% ../nbs/01_tokenize.ipynb #46042a6b
+# %% ../nbs/01_tokenize.ipynb #03e957aa
 def _atomic_write(path:Path, write):
     "Call `write(file)` on a temporary file next to `path`, then rename it to `path`"
     path = Path(path)
@@ -203,6 +203,8 @@ def _atomic_write(path:Path, write):
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f: write(f)
+        umask = os.umask(0); os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)              # mkstemp makes owner-only files: give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
