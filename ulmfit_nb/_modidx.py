@@ -113,6 +113,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                        'ulmfit_nb.lm_finetune.language_model_learner': ( 'lm_finetune.html#language_model_learner',
                                                                                          'ulmfit_nb/lm_finetune.py'),
                                        'ulmfit_nb.lm_finetune.match_embeds': ('lm_finetune.html#match_embeds', 'ulmfit_nb/lm_finetune.py'),
+                                       'ulmfit_nb.lm_finetune.read_pretrained': ( 'lm_finetune.html#read_pretrained',
+                                                                                  'ulmfit_nb/lm_finetune.py'),
                                        'ulmfit_nb.lm_finetune.read_vocab': ('lm_finetune.html#read_vocab', 'ulmfit_nb/lm_finetune.py')},
             'ulmfit_nb.model': { 'ulmfit_nb.model.AWD_LSTM': ('model.html#awd_lstm', 'ulmfit_nb/model.py'),
                                  'ulmfit_nb.model.AWD_LSTM.__init__': ('model.html#awd_lstm.__init__', 'ulmfit_nb/model.py'),

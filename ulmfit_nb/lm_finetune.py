@@ -20,8 +20,8 @@ from .tokenize import BOS, PAD, UNK, TK_MAJ, TK_UP, TK_REP, TK_WREP, tokenize1, 
 from .model import AWD_LSTM, get_language_model, _model_meta, load_weights, read_checkpoint, read_state, cpu_bf16_pays
 
 # %% auto #0
-__all__ = ['match_embeds', 'read_vocab', 'TextLearner', 'CPUMixedPrecision', 'LMLearner', 'language_model_learner',
-           'decode_spec_tokens']
+__all__ = ['match_embeds', 'read_vocab', 'TextLearner', 'CPUMixedPrecision', 'read_pretrained', 'LMLearner',
+           'language_model_learner', 'decode_spec_tokens']
 
 # %% ../nbs/04_lm_finetune.ipynb #50ba3124
 def match_embeds(old_wgts:dict,         # the pretrained state dict
@@ -147,19 +147,26 @@ def to_bf16_cpu(self:Learner):
     if not any(isinstance(cb, CPUMixedPrecision) for cb in self.cbs): self.add_cb(CPUMixedPrecision())
     return self
 
-# %% ../nbs/04_lm_finetune.ipynb #ebea6e7b
+# %% ../nbs/04_lm_finetune.ipynb #55eec8ba
+def read_pretrained(wgts_fname:str|Path,   # the pretrained language model's state dict (fastai's `.pth`)
+                    vocab_fname:str|Path,  # its vocabulary (fastai's `.pkl`, or JSON)
+                    new_vocab:list         # the vocabulary to load it into
+                   )->dict:
+    "The language-model state dict of `wgts_fname`, checked against `vocab_fname` and matched to `new_vocab`"
+    old_vocab, wgts = read_vocab(vocab_fname), read_state(wgts_fname)
+    if '0.encoder.weight' not in wgts:
+        raise ValueError(f'{wgts_fname} is not a language model checkpoint: it has no 0.encoder.weight (keys: {list(wgts)[:4]}...)')
+    if wgts['0.encoder.weight'].shape[0] != len(old_vocab):
+        raise ValueError(f'{wgts_fname} has embeddings for {wgts["0.encoder.weight"].shape[0]:,} words but {vocab_fname} '
+                         f'lists {len(old_vocab):,}: the two files do not belong together')
+    return match_embeds(wgts, old_vocab, new_vocab)
+
+# %% ../nbs/04_lm_finetune.ipynb #9a03ba07
 class LMLearner(TextLearner):
     "A `TextLearner` for a language model"
     def load_pretrained(self, wgts_fname:str|Path, vocab_fname:str|Path):
-        "Load pretrained weights (fastai's format) into this learner's vocabulary with `match_embeds`; then freeze"
-        old_vocab = read_vocab(vocab_fname)
-        wgts = read_state(wgts_fname)
-        if '0.encoder.weight' not in wgts:
-            raise ValueError(f'{wgts_fname} is not a language model checkpoint: it has no 0.encoder.weight (keys: {list(wgts)[:4]}...)')
-        if wgts['0.encoder.weight'].shape[0] != len(old_vocab):
-            raise ValueError(f'{wgts_fname} has embeddings for {wgts["0.encoder.weight"].shape[0]:,} words but {vocab_fname} '
-                             f'lists {len(old_vocab):,}: the two files do not belong together')
-        load_weights(self.model, match_embeds(wgts, old_vocab, _vocab_of(self.dls)))
+        "Load pretrained weights (fastai's format) into this learner's vocabulary with `read_pretrained`; then freeze"
+        load_weights(self.model, read_pretrained(wgts_fname, vocab_fname, _vocab_of(self.dls)))
         self.freeze()
         return self
 
