@@ -70,18 +70,25 @@ def text_classifier_learner(dls,                              # classifier data:
 def fine_tune_ulmfit(learn:TextLearner,
                      lr:float|None=None,                  # the head's first learning rate (default: the seed's 0.1 * bs / 128)
                      epochs:tuple=(1, 1, 1, 2),            # epochs per stage: head, +1 group, +1 group, everything
-                     lr_div:tuple=(1, 2, 2, 5),            # the top learning rate is divided by these before each stage
+                     lr_div:tuple|None=None,               # the top learning rate is divided by these before each stage (default: 1, 2, ..., 2, 5)
                      disc:float=2.6,                       # ratio of learning rates between consecutive groups
-                     moms:tuple=(0.8, 0.7, 0.8), wd:float=0.1):
+                     moms:tuple=(0.8, 0.7, 0.8), wd:float=0.1,
+                     start_stage:int=0,                    # skip the stages before this one (already run: resuming)
+                     after_stage=None):                    # called with each stage's index when it ends (e.g. to save a checkpoint)
     "ULMFiT's gradual unfreezing with discriminative learning rates and one-cycle schedules"
     lr = ifnone(lr, 1e-1 * learn.dls.train.bs / 128)
+    lr_div = ifnone(lr_div, (1,) if len(epochs) == 1 else (1,) + (2,) * (len(epochs) - 2) + (5,))   # the seed's (1, 2, 2, 5) for 4 stages
+    if len(lr_div) != len(epochs):
+        raise ValueError(f'epochs {tuple(epochs)} has {len(epochs)} stages but lr_div {tuple(lr_div)} has {len(lr_div)}: give one divisor per stage')
     n_groups = len(learn.splitter(learn.model))
     for stage, (n_ep, div) in enumerate(zip(epochs, lr_div)):
         lr /= div
+        if stage < start_stage: continue
         if stage == len(epochs) - 1: learn.unfreeze()
         else: learn.freeze_to(-(stage + 1))
         n_unfrozen = n_groups if stage == len(epochs) - 1 else min(stage + 1, n_groups)
         learn.fit_one_cycle(n_ep, lr if n_unfrozen == 1 else slice(lr / disc**(n_groups - 1), lr), moms=moms, wd=wd)
+        if after_stage is not None: after_stage(stage)
     return learn
 
 # %% ../nbs/05_classifier.ipynb #b65e703a

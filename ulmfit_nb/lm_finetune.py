@@ -9,19 +9,19 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from fastcore.basics import ifnone, patch
+from fastcore.basics import ifnone, noop, patch, store_attr
 from fastai.basics import Learner, CrossEntropyLossFlat, Callback, join_path_file
 from fastai.callback.rnn import rnn_cbs
 from fastai.callback.progress import ProgressCallback      # registers fastai's progress bar and training-log table
 import fastai.callback.schedule, fastai.callback.fp16      # Learner.fit_one_cycle, lr_find; Learner.to_fp16
 from fastai.data.external import URLs, untar_data
 
-from .tokenize import BOS, PAD, UNK, TK_MAJ, TK_UP, TK_REP, TK_WREP, tokenize1, Numericalize, _atomic_write
+from .tokenize import BOS, PAD, UNK, TK_MAJ, TK_UP, TK_REP, TK_WREP, tokenize1, Numericalize, atomic_write
 from .model import AWD_LSTM, get_language_model, _model_meta, load_weights, read_checkpoint, read_state, cpu_bf16_pays
 
 # %% auto #0
 __all__ = ['match_embeds', 'read_vocab', 'TextLearner', 'CPUMixedPrecision', 'read_pretrained', 'LMLearner',
-           'language_model_learner', 'decode_spec_tokens']
+           'language_model_learner', 'decode_spec_tokens', 'EpochCheckpoints']
 
 # %% ../nbs/04_lm_finetune.ipynb #50ba3124
 def match_embeds(old_wgts:dict,         # the pretrained state dict
@@ -65,7 +65,7 @@ def read_vocab(fname:str|Path)->list[str]:
 # %% ../nbs/04_lm_finetune.ipynb #9d56eef3
 def _atomic_save(obj, fname:Path):
     "`torch.save(obj)` to a temporary file next to `fname`, then renamed: never a half-written checkpoint"
-    _atomic_write(fname, lambda f: torch.save(obj, f))
+    atomic_write(fname, lambda f: torch.save(obj, f))
 
 class TextLearner(Learner):
     "A `Learner` for ULMFiT models: RNN callbacks and regularization, the paper's momentums, atomic checkpoints"
@@ -108,7 +108,7 @@ def save_encoder(self:TextLearner, file:str):
     "Save the encoder to `path/model_dir/file.pth` and its vocabulary to `file.vocab.json`"
     fname = join_path_file(file, self.path/self.model_dir, ext='.pth')
     _atomic_save(_encoder(self.model).state_dict(), fname)
-    _atomic_write(fname.with_suffix('.vocab.json'), lambda f: f.write(json.dumps(_vocab_of(self.dls)).encode()))
+    atomic_write(fname.with_suffix('.vocab.json'), lambda f: f.write(json.dumps(_vocab_of(self.dls)).encode()))
     return fname
 
 @patch
@@ -258,3 +258,27 @@ def predict(self:LMLearner, text:str,
     model.reset()
     toks = [vocab[i] for i in ids[0].tolist() + new if vocab[i] not in (BOS, PAD)]
     return ' '.join(decoder(toks))
+
+# %% ../nbs/04_lm_finetune.ipynb #e1c0a002
+class EpochCheckpoints(Callback):
+    "After each epoch that trained, save the learner and its optimizer as `fname_{epoch}`, then call `on_save(learn, epoch, fname)`"
+    order = 55                                    # after the Recorder (50) has logged the epoch
+    def __init__(self, fname:str|None='epoch',    # checkpoint name in `path/model_dir` (None: save nothing, only call `on_save`)
+                 on_save=None,                    # called with (learn, epoch, the checkpoint's path or None)
+                 keep_last:bool=True):            # delete the previous epoch's checkpoint once the next one is saved
+        store_attr()
+    def before_fit(self): self.last = None
+    def before_epoch(self): self.trained = False
+    def before_train(self): self.trained = True   # an epoch cancelled by `start_epoch` never gets here
+    def after_cancel_epoch(self):
+        if not self.trained: self.quiet_logger, self.learn.logger = self.learn.logger, noop
+
+    def after_epoch(self):
+        if not self.trained:                      # cancelled: forget the Recorder's empty row
+            self.learn.logger = self.quiet_logger
+            self.recorder.values.pop(); self.recorder.iters.pop()
+            return
+        fname = self.learn.save(f'{self.fname}_{self.epoch}', with_opt=True) if self.fname else None
+        if self.on_save is not None: self.on_save(self.learn, self.epoch, fname)
+        if self.keep_last and self.last is not None: Path(self.last).unlink(missing_ok=True)
+        self.last = fname

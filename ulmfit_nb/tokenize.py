@@ -22,8 +22,9 @@ from fastprogress.fastprogress import progress_bar
 __all__ = ['UNK', 'PAD', 'BOS', 'EOS', 'FLD', 'TK_REP', 'TK_WREP', 'TK_UP', 'TK_MAJ', 'text_spec_tok', 'text_proc_rules',
            'text_postproc_rules', 'WordTokenizer', 'CACHE_VERSION', 'fix_html', 'replace_rep', 'replace_wrep',
            'spec_add_spaces', 'rm_useless_spaces', 'replace_all_caps', 'replace_maj', 'lowercase', 'replace_space',
-           'SpacyTokenizer', 'tokenize1', 'TokenizedCorpus', 'TokenizeError', 'tokenize_texts', 'default_cache_dir',
-           'tokenize_df', 'tokenize_csv', 'tokenize_folder', 'make_vocab', 'id_dtype', 'Numericalize']
+           'SpacyTokenizer', 'tokenize1', 'TokenizedCorpus', 'atomic_write', 'TokenizeError', 'tokenize_texts',
+           'default_cache_dir', 'tokenize_df', 'tokenize_csv', 'tokenize_folder', 'make_vocab', 'id_dtype',
+           'Numericalize']
 
 # %% ../nbs/01_tokenize.ipynb #5fa295da
 UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ = "xxunk xxpad xxbos xxeos xxfld xxrep xxwrep xxup xxmaj".split()
@@ -196,8 +197,9 @@ class TokenizedCorpus:
         return f'{type(self).__name__}: {len(self):,} documents, {self.n_tokens:,} tokens, {len(self.words):,} distinct'
 
 # %% ../nbs/01_tokenize.ipynb #03e957aa
-def _atomic_write(path:Path, write):
-    "Call `write(file)` on a temporary file next to `path`, then rename it to `path`"
+def atomic_write(path:str|Path,   # the file to write
+                 write):          # called with the open (binary) temporary file
+    "Call `write(file)` on a temporary file next to `path`, then rename it to `path`: readers see the old file or the whole new one"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
@@ -219,7 +221,7 @@ def save(self:TokenizedCorpus, path:str|Path, meta:dict|None=None):
     "Save to `path` (`.npz`) atomically, with `meta` (a JSON-able dict)"
     arrays = dict(ids=self.ids, offsets=self.offsets, words=_json_bytes(self.words),
                   names=_json_bytes(self.names), meta=_json_bytes(meta or {}))
-    _atomic_write(path, lambda f: np.savez(f, **arrays))
+    atomic_write(path, lambda f: np.savez(f, **arrays))
 
 def _read_npy(f)->np.ndarray:
     "The array in the `.npy` stream `f`, read by blocks into place (`np.load` reads a `.npz` member whole, then copies it)"
