@@ -53,9 +53,10 @@ def run_nb(path, run_slow=False, timeout=None):
     t0 = time.time()
     try: SkippingClient(nb, run_slow=run_slow, timeout=timeout, kernel_name='python3',
                         resources={'metadata': {'path': str(path.parent)}}).execute()
-    except Exception:                       # keep what ran (a long slow run is expensive) beside the untouched notebook
-        nbformat.write(nb, path.with_suffix('.failed.ipynb'))
-        print(f'{path.name} failed: its outputs so far are in {path.with_suffix(".failed.ipynb").name}', flush=True)
+    except Exception:                       # keep what ran (a long slow run is expensive) beside the untouched notebook,
+        failed = path.with_name(f'_{path.stem}.failed.ipynb')    # named with a '_' so that nbdev-test and the docs skip it
+        nbformat.write(nb, failed)
+        print(f'{path.name} failed: its outputs so far are in {failed.name}', flush=True)
         raise
     nbformat.write(nb, path)
     subprocess.run(['nbdev-clean', '--fname', str(path)], check=True, cwd=ROOT)
