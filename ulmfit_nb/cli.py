@@ -927,10 +927,10 @@ def _clas_options()->argparse.ArgumentParser:
     g.add_argument('--regression', action='store_true', default=None, help='the labels are numbers to predict, not classes')
     return p
 
-# %% ../nbs/06_cli.ipynb #bba65527
+# %% ../nbs/06_cli.ipynb #b1036fb3
 _examples = {
     'train': '''examples:
-  ulmfit train --out runs/demo                          # IMDB_SAMPLE, from scratch, about 5 minutes on 2 CPU cores
+  ulmfit train --out runs/demo                          # IMDB_SAMPLE, from scratch, about 6 minutes on 2 CPU cores
   ulmfit train --data reviews.csv --text-col review --label-col stars --out runs/reviews
   ulmfit train --data imdb --pretrained runs/imdb_lm --epochs-lm 0+1 --out runs/imdb
   ulmfit train --data imdb --size paper --pretrained wt103 --out runs/paper    # the paper's recipe (a GPU)
