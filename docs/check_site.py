@@ -10,6 +10,7 @@ with the notebooks, because they are derived from them:
 - every HTML table stored in a shown cell output — `show_batch` tables (a `text` column) and
   training logs (`epoch`, `train_loss`, …) above all — is an HTML table on the page, with the same
   columns and number of rows, and no training log is stored as console text;
+- no table is shown twice in a row (a cell that both displays a table and returns it);
 - every public function/class a module exports has its API docs (a `show_doc` heading) on its page;
 - no page loads anything from the network (no CDN), and the offline search index exists.
 """
@@ -101,7 +102,11 @@ def check_page(nb_path, html_dir, order, browser):
         say('shows a Python traceback')
     if m := _re_raw_json.search(text): say(f'shows raw notebook JSON: {m.group(0)!r}')
     # stored tables rendered as tables
-    rendered = [(table_headers(t), table_rows(t)) for t in article.find_all('table')]
+    tables = article.find_all('table')
+    rendered = [(table_headers(t), table_rows(t)) for t in tables]
+    for t, nxt in zip(tables, tables[1:]):             # a cell that both displays a table and returns it shows it twice
+        if t.get_text(' ', strip=True) == nxt.get_text(' ', strip=True):
+            say(f'shows the table with columns {table_headers(t)} twice in a row')
     src = nbformat.read(build.SRC/f'{name}.ipynb', as_version=4)
     for kind, headers, n in stored_tables(src):
         if (headers, n) not in rendered: say(f'the {kind} with columns {headers} ({n} rows) is not an HTML table on the page')

@@ -94,7 +94,7 @@ def fine_tune_ulmfit(learn:TextLearner,
 # %% ../nbs/05_classifier.ipynb #b65e703a
 @patch
 def show_results(self:SortedDL, b, out, max_n:int=9, trunc_at:int|None=150, show:bool=True):
-    "Show `max_n` texts of batch `b` with their label and the prediction `out` (decoded)"
+    "Show `max_n` texts of batch `b` with their label and the prediction `out` (decoded); `show=False` returns the table instead"
     df = self.show_batch(b, max_n=max_n, trunc_at=trunc_at, show=False)
     classes = self.vocab[1]
     out = out[:len(df)].cpu()
@@ -102,8 +102,8 @@ def show_results(self:SortedDL, b, out, max_n:int=9, trunc_at:int|None=150, show
     if classes is None: df[f'{col}_'] = [round(float(o), 3) for o in out.flatten()]
     elif out.ndim == 2: df[f'{col}_'] = [';'.join(c for c, on in zip(classes, row) if on) for row in out.tolist()]
     else: df[f'{col}_'] = [classes[int(i)] for i in out]
-    if show: display_df(df)
-    return df
+    if not show: return df
+    display_df(df)
 
 # %% ../nbs/05_classifier.ipynb #81d644c0
 def _plain_lstms(model:nn.Module)->nn.Module:

@@ -301,16 +301,16 @@ def _decode(vocab, ids, pad_idx=None, trunc_at=None)->str:
 
 @patch
 def show_batch(self:LMDataLoader, b=None, max_n:int=9, trunc_at:int|None=150, show:bool=True):
-    "Show `max_n` rows of a batch (default: the first) as a table of input and target text"
+    "Show `max_n` rows of a batch (default: the first) as a table of input and target text; `show=False` returns the table instead"
     x, y = ifnone(b, self.one_batch())
     df = pd.DataFrame({'text': [_decode(self.vocab, r, trunc_at=trunc_at) for r in x[:max_n].cpu()],
                        'text_': [_decode(self.vocab, r, trunc_at=trunc_at) for r in y[:max_n].cpu()]})
-    if show: display_df(df)
-    return df
+    if not show: return df
+    display_df(df)
 
 @patch
 def show_batch(self:SortedDL, b=None, max_n:int=9, trunc_at:int|None=150, show:bool=True):
-    "Show `max_n` documents of a batch (default: the first) with their labels"
+    "Show `max_n` documents of a batch (default: the first) with their labels; `show=False` returns the table instead"
     x, y = ifnone(b, self.one_batch())[:2]
     vocab, classes = self.vocab
     df = pd.DataFrame({'text': [_decode(vocab, r, self.pad_idx, trunc_at) for r in x[:max_n].cpu()]})
@@ -318,5 +318,5 @@ def show_batch(self:SortedDL, b=None, max_n:int=9, trunc_at:int|None=150, show:b
     if classes is None: df['target'] = y.tolist()
     elif y.ndim == 2: df['category'] = [';'.join(c for c, on in zip(classes, row) if on) for row in y.tolist()]
     else: df['category'] = [classes[int(i)] for i in y]
-    if show: display_df(df)
-    return df
+    if not show: return df
+    display_df(df)
