@@ -177,7 +177,8 @@ def predict(self:TextClassifier, text:str):
 # %% ../nbs/05_classifier.ipynb #eb181b15
 @patch
 def to_classifier(self:TextLearner,
-                  copy_model:bool=True)->TextClassifier:   # False: use the learner's own model (in eval mode) instead of a CPU copy
+                  copy_model:bool=True,                  # False: use the learner's own model (in eval mode) instead of a CPU copy
+                 )->TextClassifier:
     "A `TextClassifier` with a copy of this learner's model on the CPU (or the model itself)"
     dl = self.dls.train
     if not isinstance(dl, SortedDL): raise ValueError('to_classifier, predict_texts and export are for classifiers (text_classifier_learner)')

@@ -379,7 +379,8 @@ def read_state(src:str|Path|dict)->dict:
 
 # %% ../nbs/03_model.ipynb #ddcbe24e
 def load_weights(model:nn.Module, src:str|Path|dict, strict:bool=True,
-                 name:str|None=None)->nn.Module:       # how to call `src` in errors (default: its file name)
+                 name:str|None=None,                   # how to call `src` in errors (default: its file name)
+                )->nn.Module:
     "Load the checkpoint `src` (fastai's or ours) into `model`, with an error that names what does not fit"
     state, own = read_state(src), model.state_dict()
     missing, unexpected = [k for k in own if k not in state], [k for k in state if k not in own]
