@@ -165,6 +165,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'ulmfit_nb.data.pad_input_chunk': ('data.html#pad_input_chunk', 'ulmfit_nb/data.py')},
             'ulmfit_nb.lm_finetune': { 'ulmfit_nb.lm_finetune.CPUMixedPrecision': ( 'lm_finetune.html#cpumixedprecision',
                                                                                     'ulmfit_nb/lm_finetune.py'),
+                                       'ulmfit_nb.lm_finetune.CPUMixedPrecision.__init__': ( 'lm_finetune.html#cpumixedprecision.__init__',
+                                                                                             'ulmfit_nb/lm_finetune.py'),
                                        'ulmfit_nb.lm_finetune.CPUMixedPrecision.after_loss': ( 'lm_finetune.html#cpumixedprecision.after_loss',
                                                                                                'ulmfit_nb/lm_finetune.py'),
                                        'ulmfit_nb.lm_finetune.CPUMixedPrecision.after_pred': ( 'lm_finetune.html#cpumixedprecision.after_pred',

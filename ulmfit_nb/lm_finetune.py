@@ -6,6 +6,7 @@
 from __future__ import annotations
 import json, os, pickle, tempfile, warnings
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -134,6 +135,7 @@ def load_encoder(self:TextLearner, file:str):
 class CPUMixedPrecision(Callback):
     "Forward pass and loss under bf16 autocast on the CPU"
     order = 10
+    def __init__(self): super().__init__()      # no options (and no list of inherited event hooks in the docs)
     def before_batch(self):
         self.autocast = torch.autocast('cpu', dtype=torch.bfloat16)
         self.autocast.__enter__()
@@ -264,7 +266,7 @@ class EpochCheckpoints(Callback):
     "After each epoch that trained, save the learner and its optimizer as `fname_{epoch}`, then call `on_save(learn, epoch, fname)`"
     order = 55                                    # after the Recorder (50) has logged the epoch
     def __init__(self, fname:str|None='epoch',    # checkpoint name in `path/model_dir` (None: save nothing, only call `on_save`)
-                 on_save=None,                    # called with (learn, epoch, the checkpoint's path or None)
+                 on_save:Callable|None=None,      # called with (learn, epoch, the checkpoint's path or None)
                  keep_last:bool=True):            # delete the previous epoch's checkpoint once the next one is saved
         store_attr()
     def before_fit(self): self.last = None
