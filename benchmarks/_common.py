@@ -3,12 +3,13 @@ import datetime, os, platform, statistics, threading, time
 from pathlib import Path
 
 def machine() -> str:
-    "One line naming the machine, for the record"
-    cpu = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
-                if l.startswith('model name')), platform.processor()) if Path('/proc/cpuinfo').exists() else platform.processor()
+    "One line naming the machine, for the record: CPU model, cores, bf16 units (from `ulmfit_nb.cli.machine_info`), versions"
     import torch
-    return (f'{datetime.date.today()} | {cpu} | {os.cpu_count()} cores | Python {platform.python_version()} '
-            f'| torch {torch.__version__} | {platform.system()}')
+    from ulmfit_nb.cli import machine_info
+    m = machine_info('cuda' if torch.cuda.is_available() else 'cpu')
+    units = ', '.join(m['cpu_bf16_units']) or 'no bf16 units'
+    return (f'{datetime.date.today()} | {m["cpu"]} | {m["cores"]} cores | {units}' + (f' | {m["gpu"]}' if 'gpu' in m else '') +
+            f' | Python {platform.python_version()} | torch {torch.__version__} | {platform.system()}')
 
 def _rss_kb(pid) -> int:
     try:
