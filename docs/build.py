@@ -9,15 +9,20 @@ sphinx-book-theme rendering the notebooks *as stored* (`nb_execution_mode = "off
 executed to build it except `show_doc` for the exported symbols. What each page shows, cell by cell:
 
 - `#| hide`, `#| default_exp` and `#| include: false` cells: removed (as nbdev does);
-- `#| export` cells: the API docs (`show_doc`) of each public function/class the cell defines,
-  then the cell's source folded behind a "Show code" toggle (nbdev shows only the `show_doc`; we keep
-  the code one click away because these notebooks teach the implementation);
+- `#| export` cells: the API docs of each public function/class the cell defines — a labelled heading,
+  the signature (names and defaults), the docstring and a parameter table (type as annotated,
+  default, the docments comment) like fastai's docs — then the cell's source folded behind a "Show
+  code" toggle (nbdev shows only the docs; we keep the code one click away because these notebooks
+  teach the implementation);
 - `#| exports` cells: their `show_doc`, then the source shown; `#| exporti`: the source, folded;
 - every other cell: source and stored outputs; `#|` directive lines are stripped everywhere;
   `#| echo: false` hides the source, `#| output: false` the outputs; stderr is dropped;
-- Markdown links to notebooks (`[data](02_data.ipynb)`, which work in Jupyter) point to their pages.
+- Markdown links to notebooks (`[data](02_data.ipynb)`, which work in Jupyter) point to their pages;
+  a name in backticks that has API docs (`tokenize_df`, `TextDataLoaders.from_df`) links to them;
+- under each module page's title, a link to download the repository's notebook; `nbs/images/` (the
+  diagrams) is copied beside the pages.
 """
-import argparse, ast, copy, importlib, re, shutil, subprocess, sys
+import argparse, ast, copy, importlib, inspect, re, shutil, subprocess, sys, textwrap
 from pathlib import Path
 
 import nbformat
@@ -48,9 +53,9 @@ def page_name(nb_path):
     return nbpath2html(Path(nb_path).name).stem
 
 def notebooks():
-    "The documented notebooks, index first then in numbered order"
+    "The documented notebooks: index first, the numbered ones in order, then the performance page and the others"
     nbs = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith(('_', '.')))
-    return sorted(nbs, key=lambda p: p.name != 'index.ipynb')
+    return sorted(nbs, key=lambda p: (p.name != 'index.ipynb', not p.name[:1].isdigit(), p.name != 'performance.ipynb', p.name))
 
 def default_exp(nb):
     "The module a notebook exports to (its `#| default_exp`), or None"
@@ -68,16 +73,67 @@ def defined_names(source):
            and (not t.name.startswith('_') or t.name.startswith('__'))]
     return [n for nm in nms for n in (nm if isinstance(nm, list) else [nm])]
 
-def show_doc_md(module, name):
-    "`show_doc` of `module.name` rendered to Markdown"
-    from nbdev.showdoc import show_doc
+def _resolve(module, name):
     obj = module
     for part in name.split('.'): obj = getattr(obj, part)
-    md = show_doc(obj, name=name)._repr_markdown_()
-    md = re.sub(r'^---\s*', '', md)                          # a rule is not allowed inside an output
-    md = re.sub(r'^\[source\]\([^)]*\)(\{[^}]*\})?\s*', '', md, flags=re.M)  # no hosted repo to link to
-    if isinstance(obj, type): md = md.replace(f'def {name.split(".")[-1]}(', f'class {name.split(".")[-1]}(', 1)
-    return md
+    return obj
+
+def _type_name(a)->str:
+    "An annotation as written (`from __future__ import annotations` keeps them as strings); '' when there is none"
+    if a is inspect.Parameter.empty: return ''
+    return a if isinstance(a, str) else getattr(a, '__name__', str(a))
+
+def _default_text(d)->str:
+    if d is inspect.Parameter.empty: return ''
+    return getattr(d, '__name__', None) if callable(d) and hasattr(d, '__name__') else repr(d)
+
+def signature_text(obj, name:str, width:int=90)->str:
+    "`name(a, b=1, *, c=None)` as fastai's docs show it: names and defaults (types go to the table), wrapped at `width`"
+    try: sig = inspect.signature(obj)
+    except (TypeError, ValueError): return ('class ' if isinstance(obj, type) else '') + name   # e.g. an exception class
+    params = [p for p in sig.parameters.values() if p.name not in ('self', 'cls')]
+    parts, star = [], False
+    for p in params:
+        if p.kind == p.KEYWORD_ONLY and not star: parts.append('*'); star = True
+        pre = '*' if p.kind == p.VAR_POSITIONAL else '**' if p.kind == p.VAR_KEYWORD else ''
+        if p.kind == p.VAR_POSITIONAL: star = True
+        parts.append(pre + p.name + ('' if p.default is p.empty else '=' + _default_text(p.default)))
+    head = ('class ' if isinstance(obj, type) else '') + name + ' ('
+    return textwrap.fill(', '.join(parts) + ')', width=width, initial_indent=head, subsequent_indent=' ' * len(head),
+                         break_on_hyphens=False, break_long_words=False)
+
+def param_table(obj)->str:
+    "The parameters of `obj` as a Markdown table (Type, Default, Details) like fastai's docs, and what it returns"
+    from fastcore.docments import docments
+    try: d, sig = docments(obj, full=True, returns=True), inspect.signature(obj)
+    except (TypeError, ValueError, OSError): return ''
+    cell = lambda t: str(t).replace('|', '\\|').replace('\n', ' ')
+    rows = []
+    for n, p in d.items():
+        if n in ('self', 'cls', 'return'): continue
+        kind = p.get('kind')
+        label = f'**{n}' if kind == inspect.Parameter.VAR_KEYWORD else f'*{n}' if kind == inspect.Parameter.VAR_POSITIONAL else n
+        anno = sig.parameters[n].annotation if n in sig.parameters else inspect.Parameter.empty   # as written: never a type guessed from the default
+        rows.append(f'| {cell(label)} | {cell(_type_name(anno))} | {cell(_default_text(p["default"]))} | {cell(p["docment"] or "")} |')
+    ret = d.get('return')
+    if ret and not isinstance(obj, type) and (_type_name(sig.return_annotation) or ret['docment']):
+        rows.append(f'| **Returns** | {cell(_type_name(sig.return_annotation))} | | {cell(ret["docment"] or "")} |')
+    if not rows: return ''
+    return '\n'.join(['| | Type | Default | Details |', '| --- | --- | --- | --- |', *rows])
+
+def show_doc_md(module, name):
+    "The API docs of `module.name` in Markdown: a labelled heading, the signature, the docstring, the parameter table"
+    obj = _resolve(module, name)
+    doc = inspect.getdoc(obj) or ''
+    if isinstance(obj, type) and doc == inspect.getdoc(obj.__mro__[1]): doc = ''      # inherited, not its own
+    parts = [f'({api_label(name)})=', f'### {name}', '', '```python', signature_text(obj, name), '```', '']
+    if doc: parts += [f'*{doc.strip()}*', '']
+    if tbl := param_table(obj): parts += [tbl, '']
+    return '\n'.join(parts)
+
+def api_label(name:str)->str:
+    "The Sphinx label of the API docs of `name` (what names in backticks link to)"
+    return 'api-' + name.lower().replace('_', '-').replace('.', '-')
 
 def _show_doc_cell(md):
     "A Markdown cell (so its heading is in the page's table of contents and search) holding `show_doc`'s output"
@@ -85,8 +141,37 @@ def _show_doc_cell(md):
     cell.metadata['tags'] = ['show-doc']
     return cell
 
-def process_nb(nb_path, toc=None):
-    "A copy of the notebook at `nb_path` ready for myst-nb (see the module docstring)"
+def documented_names(nb_path)->list[str]:
+    "The names whose API docs the page of `nb_path` shows"
+    nb = nbformat.read(nb_path, as_version=4)
+    if not default_exp(nb): return []
+    res = []
+    for c in nb.cells:
+        if c.cell_type != 'code': continue
+        dirs, body = split_directives(c.source)
+        if {'export', 'exports'} & dirs.keys(): res += defined_names(body)
+    return res
+
+_re_code_name = re.compile(r'(?<![\[\w])`([A-Za-z_][\w.]*)(\(\))?`(?!\]\()')   # `name` or `name()`, not already a link
+
+def link_names(md:str, symbols:set)->str:
+    "`md` with each `name` in backticks that has API docs made a link to them (not in headings or code blocks)"
+    if not symbols: return md
+    out, in_fence = [], False
+    for line in md.split('\n'):
+        if line.lstrip().startswith(('```', '~~~')): in_fence = not in_fence
+        elif not in_fence and not line.lstrip().startswith(('#', '(')):
+            line = _re_code_name.sub(lambda m: f'[{m.group(0)}](#{api_label(m.group(1))})' if m.group(1) in symbols else m.group(0), line)
+        out.append(line)
+    return '\n'.join(out)
+
+def _download_cell(nb_path):
+    "A line under the title: the repository's notebook (with its outputs) to download"
+    rel = Path('..', '..', '..', 'nbs', Path(nb_path).name).as_posix()      # from docs/_build/src
+    return nbformat.v4.new_markdown_cell(f'{{download}}`Download this notebook <{rel}>` to run it in Jupyter.')
+
+def process_nb(nb_path, toc=None, symbols=frozenset(), page_links=True):
+    "A copy of the notebook at `nb_path` ready for myst-nb (see the module docstring); names in `symbols` become links"
     nb = nbformat.read(nb_path, as_version=4)
     mod_name = default_exp(nb)
     module = importlib.import_module(f'ulmfit_nb.{mod_name}') if mod_name else None
@@ -96,8 +181,11 @@ def process_nb(nb_path, toc=None):
     for cell in nb.cells:
         cell = copy.deepcopy(cell)
         if cell.cell_type == 'markdown':
-            cell.source = _re_nb_link.sub(lambda m: f'({page_name(m.group(1))}.ipynb{m.group(2) or ""})', cell.source)
-            cells.append(cell); continue
+            if page_links: cell.source = _re_nb_link.sub(lambda m: f'({page_name(m.group(1))}.ipynb{m.group(2) or ""})', cell.source)
+            cells.append(cell)
+            cell.source = link_names(cell.source, symbols)
+            if len(cells) == 1 and module is not None: cells.append(_download_cell(nb_path))
+            continue
         if cell.cell_type != 'code': continue
         dirs, body = split_directives(cell.source)
         if {'hide', 'default_exp'} & dirs.keys() or dirs.get('include') == 'false' or not body.strip(): continue
@@ -110,7 +198,7 @@ def process_nb(nb_path, toc=None):
         cell.outputs = [o for o in cell.get('outputs', []) if o.get('name') != 'stderr']
         if tags: cell.metadata['tags'] = sorted(tags)
         if exported and module is not None and 'exporti' not in dirs:
-            cells += [_show_doc_cell(show_doc_md(module, nm)) for nm in defined_names(body) if nm not in shown]
+            cells += [_show_doc_cell(link_names(show_doc_md(module, nm), symbols - {nm})) for nm in defined_names(body) if nm not in shown]
         cells.append(cell)
     if toc:
         toctree = '```{toctree}\n:hidden:\n:maxdepth: 1\n\n' + '\n'.join(toc) + '\n```'
@@ -127,8 +215,10 @@ def build_site(quiet=True):
     SRC.mkdir(parents=True)
     nbs = notebooks()
     toc = [page_name(p) for p in nbs if p.name != 'index.ipynb']
+    symbols = {nm for p in nbs for nm in documented_names(p)}
+    if (NBS/'images').exists(): shutil.copytree(NBS/'images', SRC/'images')
     for p in nbs:
-        nb = process_nb(p, toc=toc if p.name == 'index.ipynb' else None)
+        nb = process_nb(p, toc=toc if p.name == 'index.ipynb' else None, symbols=symbols)
         nbformat.write(nb, SRC/f'{page_name(p)}.ipynb')
     cmd = [sys.executable, '-m', 'sphinx', '-b', 'html', '-c', str(DOCS), '-W', '--keep-going',
            '-E', str(SRC), str(HTML)] + (['-q'] if quiet else [])
@@ -138,10 +228,12 @@ def build_site(quiet=True):
 def readme_text():
     "README.md: nbs/index.ipynb as Markdown, processed like its docs page"
     from nbconvert import MarkdownExporter
-    nb = process_nb(NBS/'index.ipynb')
+    nb = process_nb(NBS/'index.ipynb', page_links=False)
     for c in nb.cells:
         if 'remove-input' in c.metadata.get('tags', []): c.source = ''
     body, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    body = body.replace('](images/', '](nbs/images/')               # the README sits above nbs/
+    body = re.sub(r'\]\((?!https?:)([\w.-]+\.ipynb)', r'](nbs/\1', body)   # and links the notebooks there
     header = '<!-- Generated from nbs/index.ipynb by `python docs/build.py --readme`: edit the notebook, not this file. -->\n\n'
     return header + re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
 

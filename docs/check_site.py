@@ -12,7 +12,16 @@ with the notebooks, because they are derived from them:
   columns and number of rows, and no training log is stored as console text;
 - no table is shown twice in a row (a cell that both displays a table and returns it);
 - every public function/class a module exports has its API docs (a `show_doc` heading) on its page;
-- no page loads anything from the network (no CDN), and the offline search index exists.
+- no signature or parameter table shows `NoneType` (a type guessed from a `None` default), and no
+  public function has a parameter comment on the line of its return type (docments would give the
+  parameter's comment to the return value);
+- every link resolves: the page, and the anchor on it (navigation, API links, the notebook download,
+  which must be the repository's own notebook, byte for byte);
+- every picture is there: each `<img>` loads a non-empty file, and each page shows at least as many
+  pictures as its notebook holds (image outputs and Markdown images);
+- one search box: none in the sidebars or the article; no link to an empty general index;
+- no page loads anything from the network (no CDN), the offline search index exists, and a search
+  finds pages with snippets of their text, not of the code-cell toggles or the contents column.
 """
 import argparse, importlib, inspect, re, subprocess, sys, tempfile
 from pathlib import Path
@@ -28,11 +37,12 @@ CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgr
 _re_raw_json = re.compile(r'"(cell_type|output_type|execution_count|text/html|text/plain|application/vnd[\w.+-]*)"\s*:')
 _re_directive = re.compile(r'^\s*#\|\s*[\w-]+', re.M)
 
-def render(page, browser='chromium'):
-    "The DOM of `page` after Chromium loaded and ran it"
+def render(page, browser='chromium', query='', budget=3000):
+    "The DOM of `page` (with `?query`) after Chromium loaded and ran it"
     with tempfile.TemporaryDirectory() as profile:
-        res = subprocess.run([browser, *CHROME_FLAGS, f'--user-data-dir={profile}', '--virtual-time-budget=3000',
-                              '--dump-dom', page.resolve().as_uri()], capture_output=True, text=True, timeout=120)
+        res = subprocess.run([browser, *CHROME_FLAGS, f'--user-data-dir={profile}', f'--virtual-time-budget={budget}',
+                              '--allow-file-access-from-files',     # the search reads the pages for its snippets
+                              '--dump-dom', page.resolve().as_uri() + query], capture_output=True, text=True, timeout=120)
     if res.returncode != 0 or '<html' not in res.stdout:
         raise RuntimeError(f'{browser} could not render {page}: {res.stderr[-2000:]}')
     return BeautifulSoup(res.stdout, 'html.parser')
@@ -78,12 +88,30 @@ def public_api(mod_name):
     return [n for n in getattr(mod, '__all__', []) if (inspect.isfunction(o := getattr(mod, n)) or inspect.isclass(o))
             and getattr(o, '__module__', None) == mod.__name__ and o.__name__ == n]   # aliases are documented under their own name
 
-def check_page(nb_path, html_dir, order, browser):
-    "Problems found on the page of the notebook at `nb_path`"
+def stored_pictures(nb)->int:
+    "How many pictures a notebook holds: image outputs of shown cells and Markdown images"
+    outs = sum(1 for c in nb.cells if c.cell_type == 'code' and 'remove-output' not in c.metadata.get('tags', [])
+               for o in c.get('outputs', []) if any(k.startswith('image/') for k in o.get('data', {})))
+    return outs + sum(len(re.findall(r'!\[[^\]]*\]\([^)]+\)', c.source)) for c in nb.cells if c.cell_type == 'markdown')
+
+def return_comment_errors(mod_name)->list[str]:
+    "Public functions of `ulmfit_nb.<mod_name>` with a parameter on the line of their return type and a comment there"
+    import ast
+    mod = importlib.import_module(f'ulmfit_nb.{mod_name}')
+    src = inspect.getsource(mod)
+    lines, errs = src.splitlines(), []
+    for node in ast.walk(ast.parse(src)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.returns is None or node.name.startswith('_'): continue
+        args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+        if args and args[-1].lineno == node.returns.lineno and args[-1].lineno != node.lineno and '#' in lines[node.returns.lineno - 1]:
+            errs.append(f'{mod_name}.{node.name}: the comment of parameter `{args[-1].arg}` sits after the return type '
+                        '(docments gives it to the return value): close the parenthesis on the next line')
+    return errs
+
+def check_page(nb_path, html_dir, order, dom):
+    "Problems found on the page of the notebook at `nb_path`, rendered as `dom`"
     name = build.page_name(nb_path)
-    page = html_dir/f'{name}.html'
-    if not page.exists(): return [f'{nb_path.name}: no page {page}']
-    dom, errs = render(page, browser), []
+    errs = []
     article = dom.select_one('article') or dom.body
     text = article.get_text('\n')
     say = lambda msg: errs.append(f'{name}.html: {msg}')
@@ -104,19 +132,37 @@ def check_page(nb_path, html_dir, order, browser):
     # stored tables rendered as tables
     tables = article.find_all('table')
     rendered = [(table_headers(t), table_rows(t)) for t in tables]
-    for t, nxt in zip(tables, tables[1:]):             # a cell that both displays a table and returns it shows it twice
+    shown = article.select('.cell_output table')      # tables of outputs (not the API docs' parameter tables)
+    for t, nxt in zip(shown, shown[1:]):               # a cell that both displays a table and returns it shows it twice
         if t.get_text(' ', strip=True) == nxt.get_text(' ', strip=True):
             say(f'shows the table with columns {table_headers(t)} twice in a row')
-    src = nbformat.read(build.SRC/f'{name}.ipynb', as_version=4)
-    for kind, headers, n in stored_tables(src):
+    processed = nbformat.read(build.SRC/f'{name}.ipynb', as_version=4)
+    for kind, headers, n in stored_tables(processed):
         if (headers, n) not in rendered: say(f'the {kind} with columns {headers} ({n} rows) is not an HTML table on the page')
-    for first_line in text_logs(src):
+    for first_line in text_logs(processed):
         say(f'the cell starting {first_line!r} stored its training log as text: re-run it with tools/run_nbs.py')
     # API docs of the exported symbols
-    if mod := build.default_exp(nbformat.read(nb_path, as_version=4)):
+    mod = build.default_exp(nbformat.read(nb_path, as_version=4))
+    if mod:
         heads = {h.get_text(strip=True).rstrip('#¶').strip() for h in article.find_all(['h2', 'h3', 'h4'])}
         for sym in public_api(mod):
             if sym not in heads: say(f'no API docs (show_doc) for {mod}.{sym}')
+    # signatures and parameter tables
+    if any('NoneType' in el.get_text() for el in article.find_all(['pre', 'table'])): say('shows `NoneType` (a type guessed from a None default): annotate the parameter, e.g. `x:int|None=None`')
+    if mod: errs += [f'{name}.html: {e}' for e in return_comment_errors(mod)]
+    # pictures
+    imgs = article.find_all('img')
+    for img in imgs:
+        src = (img.get('src') or '').split('?')[0]
+        if src.startswith('data:'): continue
+        f = (html_dir/src).resolve()
+        if not f.exists() or f.stat().st_size == 0: say(f'a picture does not load: {src}')
+    if len(imgs) < (n := stored_pictures(src_nb := nbformat.read(nb_path, as_version=4))):
+        say(f'shows {len(imgs)} pictures but its notebook holds {n}')
+    # one search box, no empty general index
+    if dom.select('.bd-sidebar-primary .search-button-field, .bd-sidebar-secondary .search-button-field, article .search-button-field'):
+        say('has a second search box (in a sidebar or the article)')
+    if dom.find('a', href=re.compile(r'genindex')): say('links the general index, which is empty')
     # offline: nothing fetched from the network
     for tag, attr in (('script', 'src'), ('link', 'href'), ('img', 'src'), ('iframe', 'src')):
         for el in dom.find_all(tag):
@@ -125,13 +171,49 @@ def check_page(nb_path, html_dir, order, browser):
                 say(f'loads <{tag}> from the network: {url}')
     return errs
 
+def link_errors(doms:dict, html_dir:Path)->list[str]:
+    "Links on every page whose page or anchor does not exist; notebook downloads that are not the repository's notebook"
+    ids = {page: {el['id'] for el in dom.find_all(id=True)} for page, dom in doms.items()}
+    errs = []
+    for page, dom in doms.items():
+        for a in dom.find_all('a', href=True):
+            href = a['href']
+            if re.match(r'^([a-z]+:|//)', href) and not href.startswith('file:'): continue   # http(s), mailto: not ours to check
+            target, _, anchor = href.partition('#')
+            target = target.split('?')[0]
+            f = (html_dir/page).parent/target if target else html_dir/page
+            if not f.exists(): errs.append(f'{page}: the link {href!r} ({a.get_text(strip=True)[:40]!r}) leads nowhere'); continue
+            if anchor and f.suffix == '.html':
+                rel = f.resolve().relative_to(html_dir.resolve()).as_posix()
+                if rel in ids and anchor not in ids[rel]: errs.append(f'{page}: the link {href!r} points to no anchor on {rel}')
+            if f.suffix == '.ipynb' and '_downloads' in f.parts and f.read_bytes() != (build.NBS/f.name).read_bytes():
+                errs.append(f'{page}: the download {href!r} is not the repository\'s nbs/{f.name}')
+    return errs
+
+def search_errors(html_dir:Path, browser:str, queries=('padding', 'tokenize')):
+    "A search in the offline index that finds nothing, or shows snippets of the page furniture"
+    errs = []
+    for q in queries:
+        dom = render(html_dir/'search.html', browser, query=f'?q={q}', budget=8000)
+        hits = dom.select('#search-results li')
+        if not hits: errs.append(f'search.html: searching {q!r} finds nothing'); continue
+        for hit in hits:
+            t = hit.get_text(' ', strip=True)
+            if 'code cell source' in t: errs.append(f'search.html: a snippet for {q!r} shows the code-cell toggle: {t[:80]!r}')
+    return errs
+
 def check_site(html_dir=build.HTML, browser='chromium'):
     html_dir = Path(html_dir)
     nbs = build.notebooks()
     order = [build.page_name(p) for p in nbs]
-    errs = [e for p in nbs for e in check_page(p, html_dir, order, browser)]
+    missing = [p for p in nbs if not (html_dir/f'{build.page_name(p)}.html').exists()]
+    errs = [f'{p.name}: no page {build.page_name(p)}.html' for p in missing]
+    doms = {f'{build.page_name(p)}.html': render(html_dir/f'{build.page_name(p)}.html', browser) for p in nbs if p not in missing}
+    errs += [e for p in nbs if p not in missing for e in check_page(p, html_dir, order, doms[f'{build.page_name(p)}.html'])]
+    errs += link_errors(doms, html_dir)
     for f in ('search.html', 'searchindex.js'):
         if not (html_dir/f).exists(): errs.append(f'no {f}: the offline search is missing')
+    if (html_dir/'search.html').exists(): errs += search_errors(html_dir, browser)
     return order, errs
 
 if __name__ == '__main__':

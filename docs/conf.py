@@ -7,7 +7,8 @@ author = 'ulmfit_nb developers'
 copyright = '2026, ulmfit_nb developers'
 release = ulmfit_nb.__version__
 
-extensions = ['myst_nb']                  # Jupyter notebooks (with their stored outputs) as pages
+extensions = ['myst_nb',                  # Jupyter notebooks (with their stored outputs) as pages
+              'sphinx_copybutton']       # a copy button on every code block (bundled JS: no CDN)
 root_doc = 'index'
 exclude_patterns = ['**.ipynb_checkpoints']
 
@@ -22,10 +23,14 @@ html_theme = 'sphinx_book_theme'          # bundles its CSS/JS: pages need no CD
 html_title = f'ulmfit_nb {release}'
 html_static_path = ['_static']
 html_css_files = ['custom.css']
+html_js_files = ['custom.js']             # search result snippets without the code-cell toggle labels
 html_theme_options = {
     'show_toc_level': 2,
     'home_page_in_toc': True,
-    'use_download_button': True,
+    'use_download_button': False,         # it offers the processed copy: each page links the repository's notebook instead
     'navigation_with_keys': False,
 }
+html_sidebars = {'**': ['navbar-logo.html', 'sbt-sidebar-nav.html']}   # one search box (the header's), not two
 html_show_sourcelink = False
+html_use_index = False                    # no general index (the API docs are on each page, and search finds them)
+copybutton_exclude = '.linenos, .gp, .go' # copy the code, not prompts or outputs

@@ -1,6 +1,7 @@
 "The public API of every ulmfit_nb module: `from ulmfit_nb.all import *`."
 # Hand-written (like fastai's `all.py`); every other module is generated from nbs/ by nbdev-export.
 # nbs/index.ipynb tests that this re-exports each module's `__all__`.
+from .core import *
 from .tokenize import *
 from .data import *
 from .model import *
