@@ -55,7 +55,8 @@ def page_name(nb_path):
 def notebooks():
     "The documented notebooks: index first, the numbered ones in order, then the performance page and the others"
     nbs = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith(('_', '.')))
-    return sorted(nbs, key=lambda p: (p.name != 'index.ipynb', not p.name[:1].isdigit(), p.name != 'performance.ipynb', p.name))
+    last = ['performance.ipynb', 'reliability.ipynb', 'maintainers.ipynb']          # the pages without code, in this order
+    return sorted(nbs, key=lambda p: (p.name != 'index.ipynb', not p.name[:1].isdigit(), last.index(p.name) if p.name in last else -1, p.name))
 
 def default_exp(nb):
     "The module a notebook exports to (its `#| default_exp`), or None"

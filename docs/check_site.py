@@ -148,7 +148,9 @@ def check_page(nb_path, html_dir, order, dom):
         for sym in public_api(mod):
             if sym not in heads: say(f'no API docs (show_doc) for {mod}.{sym}')
     # signatures and parameter tables
-    if any('NoneType' in el.get_text() for el in article.find_all(['pre', 'table'])): say('shows `NoneType` (a type guessed from a None default): annotate the parameter, e.g. `x:int|None=None`')
+    api = [t for t in article.find_all('table') if table_headers(t)[1:3] == ['Type', 'Default']]          # parameter tables
+    api += [pre for pre in article.find_all('pre') if re.match(r'\s*(class )?[\w.]+ \(', pre.get_text())]   # signatures
+    if any('NoneType' in el.get_text() for el in api): say('shows `NoneType` (a type guessed from a None default): annotate the parameter, e.g. `x:int|None=None`')
     if mod: errs += [f'{name}.html: {e}' for e in return_comment_errors(mod)]
     # pictures
     imgs = article.find_all('img')
