@@ -135,7 +135,7 @@ def _check_ids(self:AWD_LSTM, inp:Tensor):
         raise IndexError(f'Token id {bad} is outside the vocabulary (ids go from 0 to {self.vocab_sz - 1}): the text was '
                          'numericalized with another (larger) vocabulary than the one this model was built for')
 
-# %% ../nbs/03_model.ipynb #a89473ed
+# %% ../nbs/03_model.ipynb #e994134a
 @patch
 def forward(self:AWD_LSTM, inp:Tensor,          # (bs, seq_len) token ids, or (bs, seq_len, emb_sz) when `from_embeds`
             from_embeds:bool=False,              # `inp` holds embeddings, not token ids
@@ -148,7 +148,8 @@ def forward(self:AWD_LSTM, inp:Tensor,          # (bs, seq_len) token ids, or (b
     output = self.input_dp(inp if from_embeds else self.encoder_dp(inp))   # (bs, seq_len, emb_sz)
     new_hidden = []
     for l, (rnn, hid_dp) in enumerate(zip(self.rnns, self.hidden_dps)):
-        output, h = rnn(output, self.hidden[l])                             # (bs, seq_len, n_hid or emb_sz)
+        hx = tuple(t.to(output.dtype) for t in self.hidden[l])              # the state follows this pass's dtype (bf16 autocast or not)
+        output, h = rnn(output, hx)                                         # (bs, seq_len, n_hid or emb_sz)
         new_hidden.append(h)
         if l != self.n_layers - 1: output = hid_dp(output)
     self.hidden = [(h.detach(), c.detach()) for h, c in new_hidden]         # truncated BPTT: no gradient across batches
