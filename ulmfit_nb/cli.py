@@ -612,10 +612,11 @@ def format_report(rep:dict)->str:
               + f'{rep["per_class"][c]["support"]:>9}' for c in classes]
     return '\n'.join(lines)
 
-# %% ../nbs/06_cli.ipynb #44e3c825
+# %% ../nbs/06_cli.ipynb #abf65703
 def predict_docs(clf, docs:list, bs:int, device:str, precision:str):
     "`clf.predict_ids(docs)` on `device` in `precision`"
     clf.model.to(device)
+    clf.bf16 = precision == 'bf16'
     with autocast(precision, device): return clf.predict_ids(docs, bs=bs)
 
 # %% ../nbs/06_cli.ipynb #1490b622
@@ -822,7 +823,7 @@ def write_rows(rows:list[dict], f, fmt:str, header:bool):
     if header: w.writeheader()
     w.writerows(rows)
 
-# %% ../nbs/06_cli.ipynb #5fa3f59e
+# %% ../nbs/06_cli.ipynb #0802060a
 def predict_command(args:argparse.Namespace):
     "`ulmfit predict`: labels and probabilities for texts, streamed from the command line or a file to CSV or JSONL"
     if bool(args.texts) == bool(args.file): raise UsageError('give the texts to classify, or --file PATH (one of the two)')
@@ -834,6 +835,7 @@ def predict_command(args:argparse.Namespace):
     device = pick_device(args.device); precision = pick_precision(args.precision, device)
     from ulmfit_nb.classifier import load_classifier
     clf = load_classifier(model, device=device)
+    clf.bf16 = precision == 'bf16'                       # --precision decides, not the CPU's default
     def run(f):
         n = 0
         for texts in ([args.texts] if args.texts else iter_texts(Path(args.file), args.text_col)):
@@ -859,7 +861,7 @@ def labelled_texts(src:DataSource, regression:bool=False)->tuple[list, list]:
         except (UnicodeDecodeError, OSError) as e: raise UsageError(f'{f} could not be read as UTF-8 text ({e})') from None
     return [read(f) for f in files], [f.parent.name for f in files]
 
-# %% ../nbs/06_cli.ipynb #b751ef33
+# %% ../nbs/06_cli.ipynb #32e5120d
 def eval_command(args:argparse.Namespace):
     "`ulmfit eval`: accuracy, confusion matrix and per-class precision and recall of a model on labelled texts"
     model = Path(args.model)
@@ -869,6 +871,7 @@ def eval_command(args:argparse.Namespace):
     device = pick_device(args.device); precision = pick_precision(args.precision, device)
     from ulmfit_nb.classifier import load_classifier
     clf = load_classifier(model, device=device)
+    clf.bf16 = precision == 'bf16'                       # --precision decides, not the CPU's default
     texts, labels = labelled_texts(src, clf.kind == 'regression')
     print(f'Evaluating {model} on {len(texts):,} texts of {src.name}', file=sys.stderr)
     with autocast(precision, device): _, probs = clf.predict_texts(texts, bs=args.bs, n_workers=args.workers)
