@@ -159,7 +159,7 @@ def check_page(nb_path, html_dir, order, dom):
         if src.startswith('data:'): continue
         f = (html_dir/src).resolve()
         if not f.exists() or f.stat().st_size == 0: say(f'a picture does not load: {src}')
-    if len(imgs) < (n := stored_pictures(src_nb := nbformat.read(nb_path, as_version=4))):
+    if len(imgs) < (n := stored_pictures(nbformat.read(nb_path, as_version=4))):
         say(f'shows {len(imgs)} pictures but its notebook holds {n}')
     # one search box, no empty general index
     if dom.select('.bd-sidebar-primary .search-button-field, .bd-sidebar-secondary .search-button-field, article .search-button-field'):

@@ -37,21 +37,19 @@ def _label_kind(dls)->str:
 
 _default_loss = {'single': CrossEntropyLossFlat, 'multi': BCEWithLogitsLossFlat, 'regression': MSELossFlat}
 
-# %% ../nbs/05_classifier.ipynb #d356e15a
+# %% ../nbs/05_classifier.ipynb #e3a83860
 def _arch(name:str):
     "The architecture class called `name` in `model_meta`"
     archs = {a.__name__: a for a in model_meta}
     if name not in archs: raise ValueError(f'Unknown architecture {name!r} (known: {list(archs)})')
     return archs[name]
 
-# %% ../nbs/05_classifier.ipynb #35c5c10e
 def _classifier_from_args(a:dict)->nn.Module:
     "The (untrained) classifier that `model_args` describe: how `export` files rebuild their model"
     return get_text_classifier(_arch(a['arch']), a['vocab_sz'], a['n_out'], seq_len=a['seq_len'], config=a['config'],
                                drop_mult=a['drop_mult'], lin_ftrs=a['lin_ftrs'], ps=a['ps'], max_len=a['max_len'],
                                y_range=tuple(a['y_range']) if a['y_range'] else None)
 
-# %% ../nbs/05_classifier.ipynb #58c47edd
 def _load_lm_encoder(model:nn.Module, wgts_fname:Path, vocab_fname:Path, vocab:list):
     "Load the encoder of a pretrained language model (matched to `vocab` by `read_pretrained`) into classifier `model`"
     lm_state = read_pretrained(wgts_fname, vocab_fname, vocab)
@@ -271,7 +269,7 @@ def export(self:TextLearner, fname:str|Path='export.pth'):
     fname = Path(fname) if Path(fname).is_absolute() else self.path/fname
     return self.to_classifier().export(fname)
 
-# %% ../nbs/05_classifier.ipynb #51437130
+# %% ../nbs/05_classifier.ipynb #9a8e1fa1
 def load_classifier(fname:str|Path,
                     device:str|torch.device|None=None    # where to put the model (default: the CPU)
                    )->TextClassifier:
@@ -288,7 +286,6 @@ def load_classifier(fname:str|Path,
     if device is not None: clf.model.to(device)
     return clf
 
-# %% ../nbs/05_classifier.ipynb #fe6a5e47
 def _tok_kwargs(settings:dict)->dict:
     "The tokenizer arguments that `_tok_settings` wrote down"
     return {'lang': settings.get('lang', 'en'), **{k: [_known_rules[n] for n in settings[k]] for k in ('rules', 'post_rules') if k in settings}}

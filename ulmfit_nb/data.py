@@ -120,7 +120,7 @@ def pad_input_chunk(docs:list,             # token id arrays
         out[row, start:start + n] = d
     return out
 
-# %% ../nbs/02_data.ipynb #f7f2ae14
+# %% ../nbs/02_data.ipynb #33903b63
 class SortedDL(DataLoader):
     "Classifier batches of documents of similar length, padded with `pad_input_chunk`, the longest batch first"
     def __init__(self, dataset:TextDataset,     # documents with labels
@@ -142,7 +142,6 @@ class SortedDL(DataLoader):
         self.n_inp, self.vocab = 1, [dataset.vocab, dataset.label_vocab]
         self.c = len(dataset.label_vocab) if dataset.label_vocab is not None else (1 if dataset.labels is None or dataset.labels.ndim == 1 else dataset.labels.shape[1])
 
-# %% ../nbs/02_data.ipynb #e1d458e1
 def _pad_idx(vocab):
     if PAD not in vocab: raise ValueError(f'The vocabulary has no {PAD!r} token, which padding needs: build it with make_vocab (which starts with the special tokens)')
     return vocab.index(PAD)
@@ -191,7 +190,7 @@ def new(self:SortedDL, dataset:TextDataset|None=None, **kwargs):
     kwargs = {'seq_len': self.seq_len, 'pad_idx': self.pad_idx, 'backwards': self.backwards, **kwargs}
     return DataLoader.new(self, dataset=dataset, **kwargs)
 
-# %% ../nbs/02_data.ipynb #e476203e
+# %% ../nbs/02_data.ipynb #88573c7d
 class TextDataLoaders(DataLoaders):
     "The training and validation loaders of a text problem, built from a DataFrame, a CSV file or a folder"
     def __init__(self, *loaders,                          # the training and validation loaders
@@ -206,13 +205,12 @@ class TextDataLoaders(DataLoaders):
         "The texts' vocabulary (a classifier's `vocab` is `[text_vocab, classes]`)"
         return self.vocab[0] if isinstance(self.vocab[0], list) else self.vocab
 
-# %% ../nbs/02_data.ipynb #55f03184
 def _numericalized(corpus:TokenizedCorpus, text_vocab, min_freq, max_vocab)->TokenizedCorpus:
     vocab = check_vocab(text_vocab, 'text_vocab') if text_vocab is not None else make_vocab(corpus, min_freq=min_freq, max_vocab=max_vocab)
     _pad_idx(vocab)
     return Numericalize(vocab).corpus(corpus)
 
-# %% ../nbs/02_data.ipynb #cf06e473
+# %% ../nbs/02_data.ipynb #b1d62696
 def _no_missing(labels:pd.Series):
     missing = labels.isna()
     if missing.any(): raise ValueError(f'The label has missing values (NaN/None) in {int(missing.sum())} row(s), index {labels.index[missing].tolist()[:10]}: fill or drop them')
@@ -221,7 +219,6 @@ def _floats(labels:pd.Series)->np.ndarray:
     try: return labels.astype(np.float32).values
     except (TypeError, ValueError) as e: raise ValueError(f'RegressionBlock needs numbers, but the label has {e}') from None
 
-# %% ../nbs/02_data.ipynb #c9513d6d
 def _categories(labels:pd.Series, train_idxs)->tuple:
     "(class ids, class names): the classes are the training split's, sorted"
     kinds = {'number' if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else type(v).__name__ for v in labels.unique()}
@@ -236,13 +233,12 @@ def _categories(labels:pd.Series, train_idxs)->tuple:
     if unknown: raise ValueError(f'The validation split has labels that the training split has not: {unknown[:5]}')
     return np.array([pos[l] for l in labels], dtype=np.int64), [str(c) for c in classes]
 
-# %% ../nbs/02_data.ipynb #3d0efa32
+# %% ../nbs/02_data.ipynb #2326df54
 def _label_columns(labels:pd.DataFrame)->tuple:
     "(multi-hot rows, class names) from one 0/1 column per class"
     if labels.isna().values.any(): raise ValueError(f'The label columns {list(labels.columns)} have missing values in rows {labels.index[labels.isna().any(axis=1)].tolist()[:10]}')
     return labels.values.astype(np.float32), [str(c) for c in labels.columns]
 
-# %% ../nbs/02_data.ipynb #93768c0b
 def _multi_hot(label_lists:list, train_idxs, index)->tuple:
     "(multi-hot rows, class names) from a list of labels per row; the classes are the training split's"
     classes = sorted({c for i in train_idxs for c in label_lists[i]})
@@ -291,7 +287,7 @@ def from_corpus(cls:TextDataLoaders, corpus:TokenizedCorpus,   # numericalized (
            for idxs, b, sh in ((train_idxs, bs, True), (valid_idxs, ifnone(val_bs, bs), False))]
     return cls(*dls, path=path, device=ifnone(device, default_device()), tok_kwargs=tok_kwargs)
 
-# %% ../nbs/02_data.ipynb #5aebc9fc
+# %% ../nbs/02_data.ipynb #17e22c02
 @patch(cls_method=True)
 @delegates(TextDataLoaders.from_corpus, but=['corpus', 'splits', 'labels', 'path', 'tok_kwargs'])
 def from_df(cls:TextDataLoaders, df:pd.DataFrame,
@@ -314,7 +310,6 @@ def from_df(cls:TextDataLoaders, df:pd.DataFrame,
     labels = None if is_lm else _label_values(df, label_col)
     return cls.from_corpus(corpus, splits, labels, path=path, tok_kwargs=tok_kwargs, **kwargs)
 
-# %% ../nbs/02_data.ipynb #0506be97
 def _label_values(df:pd.DataFrame, label_col)->pd.Series|pd.DataFrame:
     label_cols = [df.columns[c] if isinstance(c, int) else c for c in listify(label_col)]
     unknown = [c for c in label_cols if c not in df.columns]
