@@ -1,5 +1,6 @@
-"Helpers shared by the benchmark scripts: the machine, timing medians, peak memory of a call."
-import datetime, os, platform, statistics, threading, time
+"Helpers shared by the benchmark scripts: the machine, timing medians, peak memory of a call, the JSON record."
+import argparse, datetime, json, os, platform, statistics, sys, threading, time
+from importlib.metadata import version, PackageNotFoundError
 from pathlib import Path
 
 def machine() -> str:
@@ -10,6 +11,41 @@ def machine() -> str:
     units = ', '.join(m['cpu_bf16_units']) or 'no bf16 units'
     return (f'{datetime.date.today()} | {m["cpu"]} | {m["cores"]} cores | {units}' + (f' | {m["gpu"]}' if 'gpu' in m else '') +
             f' | Python {platform.python_version()} | torch {torch.__version__} | {platform.system()}')
+
+def machine_record() -> dict:
+    "The machine and software a result was measured on: CPU model, cores, bf16 units, GPU, date and versions"
+    import torch
+    from ulmfit_nb.cli import machine_info
+    m = machine_info('cuda' if torch.cuda.is_available() else 'cpu')
+    def v(pkg):
+        try: return version(pkg)
+        except PackageNotFoundError: return None
+    return dict(m, date=str(datetime.date.today()), torch_threads=torch.get_num_threads(),
+                versions={'python': platform.python_version(), **{p: v(p) for p in ('ulmfit_nb', 'fastai', 'torch', 'spacy', 'scikit-learn')}})
+
+def row(measure:str, ulmfit_nb, fastai=None, unit:str='', better:str='higher', **extra) -> dict:
+    "One line of a benchmark's table: a measure for both libraries and `ulmfit_nb / fastai` (`better`: which way is better)"
+    ratio = ulmfit_nb / fastai if isinstance(ulmfit_nb, (int, float)) and isinstance(fastai, (int, float)) and fastai else None
+    return dict(measure=measure, unit=unit, ulmfit_nb=ulmfit_nb, fastai=fastai, ratio=ratio, better=better, **extra)
+
+def goal(text:str, target:float, measured:float|None) -> dict:
+    "A goal of the issues (`measured` should be at least `target`), and whether this run met it"
+    return dict(goal=text, target=target, measured=measured, met=None if measured is None else bool(measured >= target))
+
+def arg_parser(doc:str) -> argparse.ArgumentParser:
+    "The parser every benchmark starts from: its description, and `--json PATH` to write the result there"
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument('--json', default=None, help='write the result (tables, goals, machine) to this JSON file')
+    return ap
+
+def write_result(path, name:str, title:str, setup:str, rows:list, goals:list=(), **extra):
+    "Write one benchmark's result as JSON at `path` (if given): its table rows, goals, the machine and the command that ran it"
+    if not path: return
+    argv = [a for i, a in enumerate(sys.argv[1:]) if a != '--json' and (i == 0 or sys.argv[i] != '--json')]   # the command without --json PATH
+    res = dict(name=name, title=title, setup=setup, command=' '.join(['python -m benchmarks.' + name, *argv]),
+               rows=list(rows), goals=list(goals), machine=machine_record(), **extra)
+    from ulmfit_nb.core import atomic_write_text
+    atomic_write_text(path, json.dumps(res, indent=1, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
 
 def _rss_kb(pid) -> int:
     try:
@@ -65,20 +101,24 @@ def _status_kb(key, pid='self') -> int:
         if line.startswith(key + ':'): return int(line.split()[1])
     return 0
 
-def run_isolated(f):
+def run_isolated(f, after=None, warmup=None):
     """Run `f()` in a forked child process, so that what ran before in this process (freed memory it
     keeps, warm caches) cannot hide or inflate `f`'s memory. Returns `(f(), seconds, main_mb, total_mb)`:
     the child's peak resident growth (VmHWM over its size at the start), and that plus the peak
-    private memory of its worker processes."""
+    private memory of its worker processes. `after`, if given, is applied to `f()`'s result in the
+    child, untimed (e.g. to return a digest of a large result instead of the result); `warmup`, if given,
+    runs in the child first, untimed (what a process that has done the work once has loaded)."""
     import multiprocessing as mp, traceback
     ctx = mp.get_context('fork')
     q = ctx.Queue()
     def target():
         try:
+            if warmup is not None: warmup()
             base = _status_kb('VmRSS')
             with PeakRSS() as mem:
                 t0 = time.perf_counter(); res = f(); dt = time.perf_counter() - t0
             main = (_status_kb('VmHWM') - base) / 1024
+            if after is not None: res = after(res)
             q.put(('ok', (res, dt, main, main + max(mem.total_mb - mem.main_mb, 0))))
         except BaseException: q.put(('error', traceback.format_exc()))
     p = ctx.Process(target=target); p.start()

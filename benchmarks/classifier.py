@@ -10,10 +10,10 @@ epoch, then 2 epochs for everything, discriminative learning rates 2.6x apart, A
 one-cycle momentums (0.8, 0.7, 0.8) — with the same seeds. Printed: the validation accuracy of each
 run, the means, the difference, and the training time.
 """
-import argparse, time, warnings
+import time, warnings
 from functools import partial
 warnings.filterwarnings('ignore')
-from benchmarks._common import machine, median
+from benchmarks._common import machine, median, arg_parser, row, write_result
 
 import numpy as np, pandas as pd, torch
 from fastai.basics import Adam, accuracy, set_seed
@@ -22,7 +22,7 @@ from fastai.text.all import (TextDataLoaders as FaTextDataLoaders, text_classifi
                              AWD_LSTM as FaAWD_LSTM)
 from ulmfit_nb.data import TextDataLoaders
 from ulmfit_nb.classifier import text_classifier_learner, fine_tune_ulmfit
-from ulmfit_nb.model import AWD_LSTM, awd_lstm_clas_config, awd_lstm_clas_small_config
+from ulmfit_nb.model import AWD_LSTM, awd_lstm_clas_config, awd_lstm_clas_small_config, cpu_bf16_pays
 
 CONFIGS = {'paper': awd_lstm_clas_config, 'small': awd_lstm_clas_small_config}   # whole configs: fastai's learner replaces its default config with the one given
 
@@ -44,11 +44,11 @@ def train(lib, dls, cfg, seed, bs):
         with learn.no_bar(), learn.no_logging(): seed_schedule(learn, 1e-1 * bs / 128, len(learn.splitter(learn.model)))
     else:
         learn = text_classifier_learner(dls, AWD_LSTM, **kw)
-        with learn.no_bar(), learn.no_logging(): fine_tune_ulmfit(learn)
+        with learn.no_bar(), learn.no_logging(): fine_tune_ulmfit(learn, show_stages=False)
     return learn.recorder.values[-1][2], time.perf_counter() - t0
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = arg_parser(__doc__)
     ap.add_argument('--config', default='small', choices=list(CONFIGS))
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     ap.add_argument('--bs', type=int, default=32)
@@ -71,3 +71,11 @@ if __name__ == '__main__':
     d = np.mean([r[0] for r in res['ulmfit_nb']]) - np.mean([r[0] for r in res['fastai']])
     print(f'  ulmfit_nb - fastai: {100 * d:+.1f} points of accuracy '
           f'({median([r[1] for r in res["fastai"]]) / median([r[1] for r in res["ulmfit_nb"]]):.2f}x the training speed)')
+    acc = {lib: float(np.mean([r[0] for r in rs])) for lib, rs in res.items()}
+    secs = {lib: median([r[1] for r in rs]) for lib, rs in res.items()}
+    rows = [row(f'validation accuracy, mean of {len(args.seeds)} seed(s)', acc['ulmfit_nb'], acc['fastai'], '',
+                per_seed={lib: [r[0] for r in rs] for lib, rs in res.items()}),
+            row('training time (median)', secs['ulmfit_nb'], secs['fastai'], 's', better='lower')]
+    write_result(args.json, 'classifier', 'Classifier accuracy on the same budget', f'IMDB_SAMPLE (800 train / 200 validation reviews), '
+                 f'{args.config} config, no pretraining, the seed\'s gradual unfreezing (5 epochs), bs {args.bs}, seeds {args.seeds}; '
+                 f'ulmfit_nb with its defaults ({"bf16 autocast: the CPU has bf16 units" if cpu_bf16_pays() else "fp32"}), fastai in fp32', rows)

@@ -10,9 +10,9 @@ process (so that memory freed by an earlier run cannot hide the next one's); pri
 time, the epoch's tokens/s, the peak memory growth of the process, and the ratios. ulmfit_nb's
 tokenization cache is warmed first and its build time is given both ways; fastai has no cache.
 """
-import argparse, gc, random, sys, time, warnings
+import gc, random, sys, time, warnings
 warnings.filterwarnings('ignore')
-from benchmarks._common import machine, run_isolated
+from benchmarks._common import machine, run_isolated, arg_parser, row, write_result
 
 import numpy as np, pandas as pd, torch
 from fastai.data.external import untar_data, URLs
@@ -44,7 +44,7 @@ def build_and_iterate(lib, df, is_lm, bs, seq_len):
     return dict(build=build, tokens=n, epoch=dt, doc_tokens=n_doc_tokens)
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = arg_parser(__doc__)
     ap.add_argument('--n-docs', type=int, default=25000)
     ap.add_argument('--bs', type=int, default=64)
     ap.add_argument('--seq-len', type=int, default=72)
@@ -52,9 +52,11 @@ if __name__ == '__main__':
     print(machine())
     df = imdb_df(args.n_docs)
     print(f'{len(df):,} IMDb train reviews ({int(df.is_valid.sum()):,} for validation), bs {args.bs}, seq_len {args.seq_len}')
-    t0 = time.perf_counter(); corpus = tokenize_df(df, 'text', progress=False); cold = time.perf_counter() - t0
-    print(f'ulmfit_nb tokenization (cold cache, {corpus.n_tokens:,} tokens): {cold:.1f}s; the builds below read the cache')
+    t0 = time.perf_counter(); corpus = tokenize_df(df, 'text', progress=False, cache=False); cold = time.perf_counter() - t0
+    tokenize_df(df, 'text', progress=False)             # fills the cache (if an earlier run has not)
+    print(f'ulmfit_nb tokenization (no cache, {corpus.n_tokens:,} tokens): {cold:.1f}s; the builds below read the cache')
     del corpus; gc.collect()
+    rows = []
     for is_lm, name in ((True, 'language-model loader'), (False, 'classifier loader')):
         res = {}
         for lib in ('fastai', 'ulmfit_nb'):
@@ -65,9 +67,15 @@ if __name__ == '__main__':
         for lib, r in res.items():
             print(f'  {lib:10} {r["build"]:8.1f} {r["epoch"]:8.2f} {r["tokens"]/r["epoch"]:12,.0f} {r["mem"]:8,.0f}')
         f, u = res['fastai'], res['ulmfit_nb']
+        rows += [row(f'{name}: one training epoch', u['tokens']/u['epoch'], f['tokens']/f['epoch'], 'tokens/s'),
+                 row(f'{name}: building with from_df, tokenizing included', cold + u['build'], f['build'], 's', better='lower'),
+                 row(f'{name}: building again (ulmfit_nb reads its tokenization cache; fastai has none)', u['build'], f['build'], 's', better='lower'),
+                 row(f'{name}: peak memory growth, build + epoch', u['mem'], f['mem'], 'MB', better='lower')]
         print(f'  ulmfit_nb/fastai: epoch throughput {(u["tokens"]/u["epoch"]) / (f["tokens"]/f["epoch"]):.1f}x, '
               f'peak memory {u["mem"] / f["mem"]:.2f}x')
         if is_lm:
             arr_mb = u['doc_tokens'] * 4 / 2**20
             print(f'  ulmfit_nb: the training documents hold {u["doc_tokens"]:,} tokens, {arr_mb:,.0f} MB as an int32 array; '
                   f'building and iterating took {u["mem"]:,.0f} MB at the peak ({u["mem"] / arr_mb:.1f}x)')
+    write_result(args.json, 'data', 'Data loaders', f'TextDataLoaders.from_df on {len(df):,} IMDb train reviews '
+                 f'({int(df.is_valid.sum()):,} for validation), bs {args.bs}, seq_len {args.seq_len}; each build + epoch in a fresh process', rows)

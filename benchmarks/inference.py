@@ -12,15 +12,17 @@ fastai's model loads its weights. On the same IMDb test reviews, raw text in:
   is measured there);
 - fastai `learn.get_preds(dl=learn.dls.test_dl(texts))` on all of them;
 - ulmfit_nb `predict_texts(texts)` (tokenizing in parallel) on all of them, fp32, then int8 dynamic
-  quantization, and bf16 autocast where the CPU has bf16 units.
+  quantization, and bf16 autocast where the CPU has bf16 units (the default there).
+Each is warmed up first on 20 other reviews, untimed.
 Printed: docs/s, the speed ratios, whether the predicted labels are identical, and the peak memory
 each run adds (this process's growth plus its tokenizer workers'). The runs share one process: a
 child forked after torch has trained hangs in its first OpenMP region (libgomp is not fork-safe),
 so the memory of a later run can be hidden by memory an earlier one freed; fastai's runs go first.
 """
-import argparse, time, warnings
+import copy, time, warnings
+from functools import partial
 warnings.filterwarnings('ignore')
-from benchmarks._common import machine, timed
+from benchmarks._common import machine, timed, arg_parser, row, goal, write_result
 
 import numpy as np, pandas as pd, torch
 from fastai.data.external import untar_data, URLs
@@ -34,12 +36,14 @@ from ulmfit_nb.model import AWD_LSTM, awd_lstm_clas_config, awd_lstm_clas_small_
 CONFIGS = {'paper': awd_lstm_clas_config, 'small': awd_lstm_clas_small_config}   # whole configs: fastai's learner replaces its default config with the one given
 
 def test_texts(n):
+    "`n` IMDb test reviews picked at random (fixed seed), and 20 others for warming up"
     files = sorted((untar_data(URLs.IMDB)/'test').glob('*/*.txt'))
-    rng = np.random.default_rng(0)
-    return [files[i].read_text() for i in sorted(rng.choice(len(files), n, replace=False))]
+    pick = np.random.default_rng(0).choice(len(files), n + 20, replace=False)
+    texts = [files[i].read_text() for i in pick]
+    return texts[:n], texts[n:]
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = arg_parser(__doc__)
     ap.add_argument('--config', default='paper', choices=list(CONFIGS))
     ap.add_argument('--n-docs', type=int, default=2000)
     ap.add_argument('--n-predict', type=int, default=100, help='reviews for the (slow) learn.predict loop')
@@ -64,24 +68,25 @@ if __name__ == '__main__':
     fa_learn = fa_text_classifier_learner(fa_dls, FaAWD_LSTM, config=cfg, pretrained=False)
     fa_learn.model.load_state_dict(learn.model.state_dict())
     fa_learn.model.eval(); learn.model.eval()
-    texts = test_texts(args.n_docs)
+    texts, warm_texts = test_texts(args.n_docs)
     print(f'{len(texts):,} IMDb test reviews, {args.config} config, bs {args.bs}')
 
-    def fa_predict():
+    def fa_predict(texts=texts):
         with fa_learn.no_bar(): return np.stack([fa_learn.predict(t)[2].numpy() for t in texts[:args.n_predict]])
-    def fa_get_preds():
+    def fa_get_preds(texts=texts):
         with fa_learn.no_bar(): preds = fa_learn.get_preds(dl=fa_learn.dls.test_dl(texts))[0]   # reordered to the texts' order
         return preds.numpy()
     clf = learn.to_classifier()
-    def ours(c=clf): return c.predict_texts(texts, bs=args.bs, progress=False)[1]
+    clf.bf16 = False                                          # fp32; bf16 is measured as its own run
+    int8, bf16 = clf.quantize(), copy.copy(clf)
+    bf16.bf16 = True
+    def ours(c=clf, texts=texts): return c.predict_texts(texts, bs=args.bs, progress=False)[1]
     runs = {'fastai learn.predict loop': (fa_predict, args.n_predict), 'fastai get_preds(test_dl)': (fa_get_preds, len(texts)),
-            'ulmfit_nb predict_texts': (ours, len(texts)), 'ulmfit_nb predict_texts, int8': (lambda: ours(clf.quantize()), len(texts))}
-    if cpu_bf16_pays():
-        def ours_bf16():
-            with torch.autocast('cpu', dtype=torch.bfloat16): return ours()
-        runs['ulmfit_nb predict_texts, bf16'] = (ours_bf16, len(texts))
+            'ulmfit_nb predict_texts': (ours, len(texts)), 'ulmfit_nb predict_texts, int8': (partial(ours, int8), len(texts))}
+    if cpu_bf16_pays(): runs['ulmfit_nb predict_texts, bf16'] = (partial(ours, bf16), len(texts))
     res = {}
     for name, (f, n) in runs.items():
+        f(texts=warm_texts)                                   # warm-up, untimed
         probs, dt, mem = timed(f)
         total_mb = mem.total_mb
         res[name] = dict(probs=probs, labels=probs.argmax(1), docs_s=n / dt, wall=dt, mem=total_mb, n=n)
@@ -107,3 +112,18 @@ if __name__ == '__main__':
         agree = np.mean(np.array(r['labels']) == np.array(ref['labels']))
         print(f'{name}: {r["docs_s"] / ref["docs_s"]:.2f}x fp32 speed; the same label as fp32 for {agree:.2%} of the reviews')
     if not cpu_bf16_pays(): print('bf16: no bf16 units on this CPU (cpu_bf16_pays() is False): not measured')
+    fa_loop, fa_gp = res['fastai learn.predict loop'], res['fastai get_preds(test_dl)']
+    default = res['ulmfit_nb predict_texts, bf16' if cpu_bf16_pays() else 'ulmfit_nb predict_texts']
+    mode = 'bf16 (the default on this CPU)' if cpu_bf16_pays() else 'fp32 (the default on this CPU)'
+    rows = [row(f'predict_texts fp32 vs the learn.predict loop', ref['docs_s'], fa_loop['docs_s'], 'docs/s'),
+            row(f'predict_texts fp32 vs get_preds(test_dl)', ref['docs_s'], fa_gp['docs_s'], 'docs/s'),
+            row('predict_texts int8 vs get_preds(test_dl)', res['ulmfit_nb predict_texts, int8']['docs_s'], fa_gp['docs_s'], 'docs/s',
+                same_labels_as_fp32=float(np.mean(res['ulmfit_nb predict_texts, int8']['labels'] == ref['labels'])))]
+    if cpu_bf16_pays():
+        rows.append(row('predict_texts bf16 vs get_preds(test_dl)', default['docs_s'], fa_gp['docs_s'], 'docs/s',
+                        same_labels_as_fp32=float(np.mean(default['labels'] == ref['labels']))))
+    rows.append(row('peak memory of the run (predict_texts fp32 vs get_preds)', ref['mem'], fa_gp['mem'], 'MB', better='lower'))
+    goals = [goal(f'inference on raw texts, {mode}: at least 20x fastai\'s learn.predict loop', 20, default['docs_s'] / fa_loop['docs_s']),
+             goal(f'inference on raw texts, {mode}: at least 3x fastai\'s get_preds(test_dl)', 3, default['docs_s'] / fa_gp['docs_s'])]
+    write_result(args.json, 'inference', 'Inference on raw texts', f'{len(texts):,} IMDb test reviews ({args.n_predict} for the learn.predict loop), '
+                 f'{args.config} config, bs {args.bs}, the same trained weights in both; each run warmed up first', rows, goals)

@@ -10,10 +10,10 @@ Printed: the validation loss and accuracy after training, the training tokens/s 
 over the training tokens), each the median of `--runs` alternating runs, and the ratios. Then, on a
 CPU with bf16 units, the same with ulmfit_nb under bf16 autocast.
 """
-import argparse, time, warnings
+import time, warnings
 from functools import partial
 warnings.filterwarnings('ignore')
-from benchmarks._common import machine, median
+from benchmarks._common import machine, median, arg_parser, row, goal, write_result
 
 import pandas as pd, torch
 from fastai.basics import Adam, accuracy, set_seed
@@ -38,7 +38,7 @@ def run(lib, dls, cfg, init_state, epochs, lr, seed, bf16=False):
     return dict(tok_s=n_tokens / dt, valid_loss=valid_loss, acc=acc, wall=dt)
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = arg_parser(__doc__)
     ap.add_argument('--config', default='small', choices=list(CONFIGS))
     ap.add_argument('--epochs', type=int, default=1)
     ap.add_argument('--runs', type=int, default=2)
@@ -69,8 +69,19 @@ if __name__ == '__main__':
     f, u = m['fastai'], m['ulmfit_nb']
     print(f'  ulmfit_nb/fastai: validation loss {u["valid_loss"]/f["valid_loss"]:.3f}x ({(u["valid_loss"]-f["valid_loss"])/f["valid_loss"]:+.1%}), '
           f'training speed {u["tok_s"]/f["tok_s"]:.2f}x')
+    rows = [row('fp32: training', u['tok_s'], f['tok_s'], 'tokens/s'), row('fp32: validation loss', u['valid_loss'], f['valid_loss'], '', better='lower'),
+            row('fp32: validation accuracy', u['acc'], f['acc'], '')]
+    goals = []
     if cpu_bf16_pays():
         b = run('ulmfit_nb', dls['ulmfit_nb'], cfg, init, args.epochs, args.lr, args.seed, bf16=True)
         print(f'\nulmfit_nb with CPU bf16 autocast: valid_loss {b["valid_loss"]:.4f} ({(b["valid_loss"]-u["valid_loss"])/u["valid_loss"]:+.1%} '
-              f'vs its fp32), {b["tok_s"]:,.0f} tokens/s = {b["tok_s"]/f["tok_s"]:.2f}x fastai fp32')
+              f'vs its fp32, {(b["valid_loss"]-f["valid_loss"])/f["valid_loss"]:+.1%} vs fastai fp32), {b["tok_s"]:,.0f} tokens/s = {b["tok_s"]/f["tok_s"]:.2f}x fastai fp32')
+        rows += [row('ulmfit_nb bf16 vs fastai fp32 (fastai\'s mixed precision refuses CPUs): training', b['tok_s'], f['tok_s'], 'tokens/s'),
+                 row('ulmfit_nb bf16 vs fastai fp32: validation loss', b['valid_loss'], f['valid_loss'], '', better='lower')]
+        goals = [goal(f'LM fine-tuning on IMDB_SAMPLE, {args.config} config, under bf16: at least 1.5x fastai\'s fp32 tokens/s', 1.5, b['tok_s'] / f['tok_s']),
+                 goal('... with the validation loss after the same steps within 2% of fastai\'s fp32 (1 - |relative difference|, at least 0.98)', 0.98,
+                      1 - abs(b['valid_loss'] - f['valid_loss']) / f['valid_loss'])]
     else: print('\nNo bf16 units on this CPU (cpu_bf16_pays() is False): the bf16 comparison needs a CPU with AMX or AVX512-BF16.')
+    write_result(args.json, 'lm', 'Language-model fine-tuning', f'language_model_learner on IMDB_SAMPLE, {args.config} config, '
+                 f'{args.epochs} epoch(s) of fit_one_cycle, bs {args.bs} x {args.seq_len}, same initial weights and seed; '
+                 f'median of {args.runs} run(s) each', rows, goals)

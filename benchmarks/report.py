@@ -1,0 +1,104 @@
+"Turning the JSON of `python -m benchmarks` into the performance page's tables and plots."
+import json, re, statistics
+from pathlib import Path
+import pandas as pd
+
+RESULTS = Path(__file__).parent/'results'
+
+def load_results(mode:str|None=None)->dict:
+    "The results of `python -m benchmarks` (`mode`: 'full' or 'quick'; default: full if it exists), with `gpu.json` as benchmark 'gpu' if present"
+    mode = mode or ('full' if (RESULTS/'full.json').exists() else 'quick')
+    res = json.loads((RESULTS/f'{mode}.json').read_text())
+    if (RESULTS/'gpu.json').exists(): res['benchmarks']['gpu'] = json.loads((RESULTS/'gpu.json').read_text())
+    return res
+
+def describe_machine(m:dict)->str:
+    "CPU model, cores, bf16 units (or none), GPU: what every figure must name"
+    units = ', '.join(m.get('cpu_bf16_units') or []) or 'no bf16 units'
+    return f'{m["cpu"]}, {m["cores"]} cores, {units}' + (f', GPU {m["gpu"]}' if m.get('gpu') else '')
+
+def describe_versions(m:dict)->str:
+    return ', '.join(f'{k} {v}' for k, v in m['versions'].items() if v)
+
+def _fmt(v, unit:str='')->str:
+    if v is None: return ''
+    if isinstance(v, bool): return str(v)
+    if isinstance(v, int) or (isinstance(v, float) and abs(v) >= 100): s = f'{v:,.0f}'
+    elif isinstance(v, float) and unit == '': s = f'{v:.4f}'                  # losses, accuracies
+    else: s = f'{v:,.2f}'
+    return f'{s} {unit}'.strip() if unit not in ('', 's') else s + (' s' if unit == 's' else '')
+
+def _ratio_value(r:dict)->float|None:
+    "`ulmfit_nb / fastai`: the median of the runs' ratios where the runs were paired (as the goals use), else the ratio of the medians"
+    return statistics.median(r['ratio_runs']) if r.get('ratio_runs') else r.get('ratio')
+
+def _ratio(r:dict)->str:
+    ratio = _ratio_value(r)
+    if ratio is None: return ''
+    better = ratio > 1 if r['better'] == 'higher' else ratio < 1
+    return (f'{ratio:.3f}x' if ratio < 0.1 else f'{ratio:.2f}x') + (' (better)' if better else ' (worse)' if abs(ratio - 1) > 0.02 else '')
+
+def result_table(b:dict)->pd.DataFrame:
+    "One benchmark's rows: measure, ulmfit_nb, fastai, ulmfit_nb / fastai (rows without a fastai figure show ulmfit_nb's fp32 beside it)"
+    out = []
+    for r in b['rows']:
+        other = _fmt(r['fastai'], r['unit']) if r['fastai'] is not None else (f'fp32: {_fmt(r["fp32"], r["unit"])}' if 'fp32' in r else '')
+        ratio = _ratio(r) or (f'{r["speedup"]:.2f}x fp32' if 'speedup' in r else '')
+        out.append({'measure': r['measure'], 'ulmfit_nb': _fmt(r['ulmfit_nb'], r['unit']), 'fastai': other, 'ulmfit_nb / fastai': ratio})
+    return pd.DataFrame(out).set_index('measure').rename_axis(None)
+
+def caption(b:dict)->str:
+    "What was measured, on which machine, when, with which versions, by which command (Markdown)"
+    m = b['machine']
+    return (f'{b["setup"]}.  \n*Measured on {describe_machine(m)}, {m["date"]}; {describe_versions(m)}; '
+            f'{b.get("seconds", 0)/60:.1f} min. Command:* `{_command(b)}`')
+
+def _command(b:dict)->str: return re.sub(r' --json \S+', '', b['command']).strip()   # the command as a user types it
+
+def goals_table(res:dict)->pd.DataFrame:
+    "Every goal the benchmarks check: the target, what this run measured, met or not"
+    rows = [dict(goal=g['goal'], target=f'{g["target"]}x' if g['target'] > 1 else g['target'], measured=_fmt(g['measured']) + ('x' if g['target'] > 1 else ''),
+                 met='yes' if g['met'] else 'no') for b in res['benchmarks'].values() for g in b.get('goals', [])]
+    return pd.DataFrame(rows).set_index('goal').rename_axis(None)
+
+def baseline_table(b:dict)->pd.DataFrame:
+    "Accuracy against wall time: the linear baseline and ulmfit_nb, with where each figure comes from"
+    def how(r):
+        rec, s = r.get('recorded') or r.get('pretraining'), r['how']
+        if rec: s += f'; {"its" if "recorded" in r else "pretraining"} run: {rec["seconds"]/60:.0f} min on {describe_machine(rec["machine"])} ({rec["precision"]}, {rec["started"][:10]})'
+        if rec and rec.get('pretraining'): s += f', after {rec["pretraining"]["seconds"]/60:.0f} min of language-model pretraining'
+        return s
+    return pd.DataFrame([{'data': r['data'], 'method': r['method'], 'accuracy': f'{r["accuracy"]:.1%}',
+                          'wall time': f'{r["seconds"]:.1f} s' if r['seconds'] < 120 else f'{r["seconds"]/60:.0f} min', 'how': how(r)}
+                         for r in b['rows']]).set_index(['data', 'method'])
+
+def plot_throughput(res:dict):
+    "Horizontal bars: ulmfit_nb's throughput as a multiple of fastai's, for every docs/s or tokens/s row (log scale)"
+    import matplotlib.pyplot as plt
+    rows = [(f'{b["name"]}: {r["measure"]}', _ratio_value(r)) for b in res['benchmarks'].values() if b.get('rows')
+            for r in b['rows'] if r.get('unit') in ('docs/s', 'tokens/s') and _ratio_value(r)]
+    fig, ax = plt.subplots(figsize=(10, 0.3 * len(rows) + 1), dpi=90)
+    names, ratios = zip(*rows[::-1])
+    ax.barh(range(len(rows)), ratios, color=['tab:gray' if 0.95 <= r <= 1.05 else 'tab:green' if r > 1 else 'tab:red' for r in ratios])   # grey: parity
+    ax.set_yticks(range(len(rows)), [n if len(n) < 70 else n[:67] + '...' for n in names], fontsize=9)
+    ax.set_xscale('log'); ax.axvline(1, color='k', lw=0.8)
+    for i, r in enumerate(ratios): ax.text(r * 1.05, i, f'{r:.2f}x', va='center', fontsize=8)
+    ax.set_xlabel('ulmfit_nb throughput / fastai throughput (log scale; right of the line: ulmfit_nb faster)')
+    ax.set_xlim(min(0.5, min(ratios) / 1.5), max(ratios) * 3)
+    fig.tight_layout()
+    return fig
+
+def plot_tokenize_sweep(b:dict):
+    "Tokenization docs/s against corpus size for both libraries, and their ratio"
+    import matplotlib.pyplot as plt
+    sweep = b['sweep']
+    n = [o['n_docs'] for o in sweep]
+    fig, ax = plt.subplots(figsize=(7, 3.5), dpi=90)
+    for lib, c in (('ulmfit_nb', 'tab:blue'), ('fastai', 'tab:orange')):
+        ax.plot(n, [o[lib]['docs_s'] for o in sweep], 'o-', color=c, label=lib)
+    for o in sweep: ax.annotate(f'{statistics.median(o["speed_ratios"]):.1f}x', (o['n_docs'], o['ulmfit_nb']['docs_s']),
+                                textcoords='offset points', xytext=(0, 6), ha='center', fontsize=8)
+    ax.set_xscale('log'); ax.set_xlabel('reviews tokenized in one call (log scale)'); ax.set_ylabel('docs/s')
+    ax.set_ylim(0, None); ax.legend(); ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
