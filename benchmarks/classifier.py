@@ -22,7 +22,7 @@ from fastai.text.all import (TextDataLoaders as FaTextDataLoaders, text_classifi
                              AWD_LSTM as FaAWD_LSTM)
 from ulmfit_nb.data import TextDataLoaders
 from ulmfit_nb.classifier import text_classifier_learner, fine_tune_ulmfit
-from ulmfit_nb.model import AWD_LSTM, awd_lstm_clas_config, awd_lstm_clas_small_config, cpu_bf16_pays
+from ulmfit_nb.model import AWD_LSTM, awd_lstm_clas_config, awd_lstm_clas_small_config
 
 CONFIGS = {'paper': awd_lstm_clas_config, 'small': awd_lstm_clas_small_config}   # whole configs: fastai's learner replaces its default config with the one given
 
@@ -78,4 +78,4 @@ if __name__ == '__main__':
             row('training time (median)', secs['ulmfit_nb'], secs['fastai'], 's', better='lower')]
     write_result(args.json, 'classifier', 'Classifier accuracy on the same budget', f'IMDB_SAMPLE (800 train / 200 validation reviews), '
                  f'{args.config} config, no pretraining, the seed\'s gradual unfreezing (5 epochs), bs {args.bs}, seeds {args.seeds}; '
-                 f'ulmfit_nb with its defaults ({"bf16 autocast: the CPU has bf16 units" if cpu_bf16_pays() else "fp32"}), fastai in fp32', rows)
+                 'both in fp32 (the classifier learners do not use bf16)', rows)

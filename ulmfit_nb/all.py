@@ -7,3 +7,5 @@ from .data import *
 from .model import *
 from .lm_finetune import *
 from .classifier import *
+from .interpret import *
+from .ensemble import *

@@ -25,8 +25,8 @@ from .model import AWD_LSTM, WeightDropout, cpu_bf16_pays, model_meta, get_text_
 from .lm_finetune import CPUMixedPrecision, TextLearner, pretrained_files, read_pretrained
 
 # %% auto #0
-__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'text_classifier_learner', 'stage_title', 'fine_tune_ulmfit', 'TextClassifier',
-           'load_classifier']
+__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'EXPORT_READERS', 'text_classifier_learner', 'stage_title', 'fine_tune_ulmfit',
+           'TextClassifier', 'export_dict', 'load_classifier', 'classifier_from_export']
 
 # %% ../nbs/05_classifier.ipynb #cb3cad95
 def _label_kind(dls)->str:
@@ -141,7 +141,7 @@ def _plain_lstms(model:nn.Module)->nn.Module:
         enc.rnns[l] = lstm
     return model
 
-# %% ../nbs/05_classifier.ipynb #dbe606c1
+# %% ../nbs/05_classifier.ipynb #b8b129f5
 class TextClassifier:
     "A trained text classifier and what it needs to read new texts: predictions without fastai `DataLoaders`"
     def __init__(self, model:nn.Module,              # from `get_text_classifier`
@@ -165,6 +165,10 @@ class TextClassifier:
         what = f'{len(self.classes)} classes {self.classes[:5]}' if self.classes else 'regression'
         return f'TextClassifier: {what}, vocabulary of {len(self.vocab):,}'
 
+    def to(self, device:str|torch.device):
+        "Move the model to `device`; returns this classifier"
+        self.model.to(device); return self
+
 # %% ../nbs/05_classifier.ipynb #bc05c85a
 @patch
 def predict_ids(self:TextClassifier, docs:list, bs:int=64, progress:bool=True)->np.ndarray:
@@ -183,7 +187,7 @@ def predict_ids(self:TextClassifier, docs:list, bs:int=64, progress:bool=True)->
             for i, o in zip(idxs, out.cpu().numpy()): res[i] = o
     return np.stack(res) if res else np.zeros((0, 0), np.float32)
 
-# %% ../nbs/05_classifier.ipynb #7d751562
+# %% ../nbs/05_classifier.ipynb #99d3948c
 @patch
 def predict_texts(self:TextClassifier, texts:list[str],
                   bs:int=64,                       # texts per batch
@@ -194,10 +198,14 @@ def predict_texts(self:TextClassifier, texts:list[str],
     if len(texts) == 0: return [], np.zeros((0, len(self.classes) if self.classes else 1), np.float32)
     corpus = self.num.corpus(tokenize_texts(list(texts), n_workers=n_workers, progress=progress, **self.tok_kwargs))
     probs = self.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], bs=bs, progress=progress)
-    if self.kind == 'single': labels = [self.classes[i] for i in probs.argmax(1)]
-    elif self.kind == 'multi': labels = [[c for c, p in zip(self.classes, row) if p > self.thresh] for row in probs]
-    else: labels = [float(p[0]) if len(p) == 1 else p.tolist() for p in probs]
-    return labels, probs
+    return self.labels_of(probs), probs
+
+@patch
+def labels_of(self:TextClassifier, probs:np.ndarray)->list:
+    "The labels that model outputs `probs` (n_texts, n_out) stand for: a class name, a list of them (multi-label) or a number"
+    if self.kind == 'single': return [self.classes[i] for i in probs.argmax(1)]
+    if self.kind == 'multi': return [[c for c, p in zip(self.classes, row) if p > self.thresh] for row in probs]
+    return [float(p[0]) if len(p) == 1 else p.tolist() for p in probs]
 
 # %% ../nbs/05_classifier.ipynb #68eee021
 @patch
@@ -217,7 +225,8 @@ def to_classifier(self:TextLearner,
     if not isinstance(dl, SortedDL): raise ValueError('to_classifier, predict_texts and export are for classifiers (text_classifier_learner)')
     thresh = getattr(self.loss_func, 'thresh', 0.5)
     model = copy.deepcopy(self.model).cpu() if copy_model else self.model
-    return TextClassifier(model, self.dls.text_vocab, dl.vocab[1], _label_kind(self.dls), self.dls.tok_kwargs,
+    classes = None if dl.vocab[1] is None else list(dl.vocab[1])
+    return TextClassifier(model, self.dls.text_vocab, classes, _label_kind(self.dls), self.dls.tok_kwargs,
                           seq_len=self.model[0].bptt, pad_idx=dl.pad_idx, backwards=dl.backwards, thresh=thresh,
                           model_args=self.model_args, own=copy_model,
                           bf16=None if copy_model else any(isinstance(cb, CPUMixedPrecision) for cb in self.cbs))
@@ -250,16 +259,20 @@ def _tok_settings(tok_kwargs:dict)->dict:
         res[k] = names
     return res
 
-# %% ../nbs/05_classifier.ipynb #18548f74
+# %% ../nbs/05_classifier.ipynb #151ee636
+def export_dict(clf:TextClassifier)->dict:
+    "What `export` writes for `clf`: plain data and tensors only"
+    if clf.model_args is None: raise ValueError('This classifier does not know how its model was built (model_args): export it from its learner')
+    state = {k: v.detach().cpu() for k, v in clf.model.state_dict().items()}
+    return dict(format=EXPORT_FORMAT, version=EXPORT_VERSION, ulmfit_nb_version=ulmfit_nb.__version__,
+                model_args=clf.model_args, state_dict=state, vocab=list(clf.vocab), classes=clf.classes, kind=clf.kind,
+                tok=_tok_settings(clf.tok_kwargs), seq_len=clf.seq_len, pad_idx=clf.pad_idx, backwards=clf.backwards,
+                thresh=float(clf.thresh))
+
 @patch
 def export(self:TextClassifier, fname:str|Path):
     "Write this classifier to the single file `fname`"
-    if self.model_args is None: raise ValueError('This classifier does not know how its model was built (model_args): export it from its learner')
-    state = {k: v.detach().cpu() for k, v in self.model.state_dict().items()}
-    atomic_save(dict(format=EXPORT_FORMAT, version=EXPORT_VERSION, ulmfit_nb_version=ulmfit_nb.__version__,
-                      model_args=self.model_args, state_dict=state, vocab=list(self.vocab), classes=self.classes, kind=self.kind,
-                      tok=_tok_settings(self.tok_kwargs), seq_len=self.seq_len, pad_idx=self.pad_idx, backwards=self.backwards,
-                      thresh=float(self.thresh)), Path(fname))
+    atomic_save(export_dict(self), Path(fname))
     return Path(fname)
 
 # %% ../nbs/05_classifier.ipynb #81dfa27f
@@ -269,22 +282,31 @@ def export(self:TextLearner, fname:str|Path='export.pth'):
     fname = Path(fname) if Path(fname).is_absolute() else self.path/fname
     return self.to_classifier().export(fname)
 
-# %% ../nbs/05_classifier.ipynb #9a8e1fa1
+# %% ../nbs/05_classifier.ipynb #8c0a2d1b
 def load_classifier(fname:str|Path,
                     device:str|torch.device|None=None    # where to put the model (default: the CPU)
                    )->TextClassifier:
     "The `TextClassifier` exported to `fname`, ready for `predict_texts`"
     d = read_checkpoint(fname)
-    if not isinstance(d, dict) or d.get('format') != EXPORT_FORMAT:
-        raise ValueError(f'{fname} is not a model exported by ulmfit_nb (export it with `learn.export()`)')
+    read = EXPORT_READERS.get(d.get('format')) if isinstance(d, dict) else None
+    if read is None:
+        hint = " (an ensemble: import ulmfit_nb.ensemble first)" if isinstance(d, dict) and d.get('format') == 'ulmfit_nb.TextEnsemble' else ''
+        raise ValueError(f'{fname} is not a model exported by ulmfit_nb{hint} (export it with `learn.export()`)')
+    clf = read(d, str(fname))
+    if device is not None: clf.to(device)
+    return clf
+
+def classifier_from_export(d:dict, name:str='the file')->TextClassifier:
+    "The `TextClassifier` that `export_dict` wrote as `d` (`name`: where it came from, for errors)"
     if d.get('version') != EXPORT_VERSION:
-        raise ValueError(f'{fname} was exported in format version {d.get("version")} (by ulmfit_nb {d.get("ulmfit_nb_version")}); '
+        raise ValueError(f'{name} was exported in format version {d.get("version")} (by ulmfit_nb {d.get("ulmfit_nb_version")}); '
                          f'this ulmfit_nb ({ulmfit_nb.__version__}) reads version {EXPORT_VERSION}: use a matching ulmfit_nb to load it')
     clf = TextClassifier(_classifier_from_args(d['model_args']), d['vocab'], d['classes'], d['kind'], _tok_kwargs(d['tok']),
                          seq_len=d['seq_len'], pad_idx=d['pad_idx'], backwards=d['backwards'], thresh=d['thresh'], model_args=d['model_args'])
-    load_weights(clf.model, d['state_dict'], name=str(fname))
-    if device is not None: clf.model.to(device)
+    load_weights(clf.model, d['state_dict'], name=name)
     return clf
+
+EXPORT_READERS = {EXPORT_FORMAT: classifier_from_export}   # format -> reader: 08_ensemble adds its own
 
 def _tok_kwargs(settings:dict)->dict:
     "The tokenizer arguments that `_tok_settings` wrote down"

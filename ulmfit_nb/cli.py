@@ -20,10 +20,10 @@ __all__ = ['lm_valid_share', 'lm_valid_max', 'model_sizes', 'run_defaults', 'pre
            'Pretrained', 'find_pretrained', 'read_pretrained_size', 'pick_device', 'pick_precision', 'use_precision',
            'autocast', 'parse_lm_epochs', 'parse_clas_epochs', 'RunFolder', 'write_log_csv', 'EpochLog',
            'share_of_texts', 'lm_stage', 'classifier_learner', 'classifier_stage', 'classification_report',
-           'regression_report', 'format_report', 'predict_docs', 'evaluate_stage', 'machine_info', 'versions',
-           'write_metrics', 'plot_losses', 'run_config', 'check_resume', 'check_config', 'write_reports', 'run_command',
-           'iter_texts', 'prediction_rows', 'write_rows', 'predict_command', 'labelled_texts', 'eval_command', 'Parser',
-           'make_parser', 'main']
+           'regression_report', 'format_report', 'predict_docs', 'save_valid_outputs', 'evaluate_stage', 'machine_info',
+           'versions', 'write_metrics', 'plot_losses', 'run_config', 'check_resume', 'check_config', 'write_reports',
+           'run_command', 'bidirectional_train', 'iter_texts', 'prediction_rows', 'write_rows', 'predict_command',
+           'labelled_texts', 'eval_command', 'Parser', 'make_parser', 'main']
 
 # %% ../nbs/06_cli.ipynb #4af966c0
 class UsageError(Exception):
@@ -163,12 +163,13 @@ def _text_files(path:Path)->list:
     if not files: raise UsageError(f'{path} holds no .txt files (a folder source has one text per .txt file)')
     return files
 
-# %% ../nbs/06_cli.ipynb #c023e63a
+# %% ../nbs/06_cli.ipynb #17219033
 def lm_loaders(src:DataSource, bs:int=64, seq_len:int=72,
                max_vocab:int=60000,           # the vocabulary's size at most
                seed:int=42,                   # for the validation split
                workers:int|None=None,         # tokenizer processes (default: all cores)
-               device:str|None=None):         # 'cpu' or 'cuda' (default: fastai's `default_device()`)
+               device:str|None=None,          # 'cpu' or 'cuda' (default: fastai's `default_device()`)
+               backwards:bool=False):         # each text read from its end (a backward language model)
     "Language-model loaders on every text of `src`, labels unused; a random 10% (at most 1,000 texts) validates"
     import numpy as np
     from ulmfit_nb.tokenize import tokenize_df, tokenize_folder, make_vocab, Numericalize
@@ -181,19 +182,20 @@ def lm_loaders(src:DataSource, bs:int=64, seq_len:int=72,
     valid, train = np.sort(order[:n_valid]), np.sort(order[n_valid:])
     val_bs = min(bs, (int(corpus.lengths[valid].sum()) - 1) // seq_len)     # little text: validate on fewer rows
     if val_bs < 1: raise UsageError(f'{src.name}: its {n_valid} validation texts hold less than one sequence of {seq_len} tokens: give more text')
-    return TextDataLoaders.from_corpus(corpus, (train, valid), bs=bs, val_bs=val_bs, seq_len=seq_len, device=device,
+    return TextDataLoaders.from_corpus(corpus, (train, valid), bs=bs, val_bs=val_bs, seq_len=seq_len, device=device, backwards=backwards,
                                        path=src.path if src.kind == 'folder' else src.path.parent)
 
-# %% ../nbs/06_cli.ipynb #ddcb8bb3
+# %% ../nbs/06_cli.ipynb #595c30bd
 def clas_loaders(src:DataSource,
                  vocab:list,                  # the language model's vocabulary
                  bs:int=64,
                  valid_pct:float=0.1,         # a random validation share, when the source has no validation column or folder
                  seed:int=42, regression:bool=False, workers:int|None=None,
-                 device:str|None=None):       # 'cpu' or 'cuda' (default: fastai's `default_device()`)
+                 device:str|None=None,        # 'cpu' or 'cuda' (default: fastai's `default_device()`)
+                 backwards:bool=False):       # each text read from its end (a backward classifier)
     "Classifier loaders for `src` on the language model's `vocab`, split by its validation column or folder (or at random)"
     from ulmfit_nb.data import TextDataLoaders
-    kw = dict(text_vocab=vocab, seed=seed, bs=bs, device=device, tok_kwargs=dict(n_workers=workers))
+    kw = dict(text_vocab=vocab, seed=seed, bs=bs, device=device, backwards=backwards, tok_kwargs=dict(n_workers=workers))
     if src.kind == 'csv':
         from fastai.data.block import RegressionBlock
         return TextDataLoaders.from_df(read_rows(src, regression), path=src.path.parent, text_col=src.text_col, label_col=src.label_col,
@@ -234,13 +236,13 @@ class Pretrained:
     weights:Path                      # the state dict (fastai's `lstm_fwd.pth`)
     vocab:Path                        # its vocabulary: a pickled (fastai's `.pkl`) or JSON list of words
 
-# %% ../nbs/06_cli.ipynb #af5fa64b
-def find_pretrained(spec:str)->Pretrained|None:
-    "The files `--pretrained` names: None for `none`, fastai's WikiText-103 for `wt103`, or a folder or `weights,vocab` path"
+# %% ../nbs/06_cli.ipynb #6b75e786
+def find_pretrained(spec:str, backwards:bool=False)->Pretrained|None:
+    "The files `--pretrained` names: None for `none`, fastai's WikiText-103 (backward: `backwards`) for `wt103`, or a folder or `weights,vocab` path"
     if spec == 'none': return None
     if spec == 'wt103':
         from fastai.data.external import URLs, untar_data
-        try: folder = untar_data(URLs.WT103_FWD, c_key='model')
+        try: folder = untar_data(URLs.WT103_BWD if backwards else URLs.WT103_FWD, c_key='model')
         except Exception as e:
             raise UsageError(f"could not download fastai's WikiText-103 weights ({type(e).__name__}: {str(e)[:100]}): offline, "
                              'pass --pretrained none, or --pretrained PATH to weights you have') from None
@@ -469,13 +471,13 @@ def share_of_texts(dls, share:float, seed:int):
     try: yield
     finally: dls.train = full
 
-# %% ../nbs/06_cli.ipynb #205d225b
+# %% ../nbs/06_cli.ipynb #4284e236
 def _lm_model(cfg:dict, device:str):
     "(pretrained files or None, encoder size) for the run's `--pretrained` and `--size`"
     size = parse_size(cfg['size']) if cfg['size'] else None
     spec = cfg['pretrained']
     if spec == 'auto': spec = 'wt103' if (size or parse_size(_default_size(device))) == model_sizes['paper'] else 'none'
-    pre = find_pretrained(spec)
+    pre = find_pretrained(spec, cfg.get('backwards', False))
     if pre is None: return None, size or parse_size(_default_size(device))
     pre_size = read_pretrained_size(pre)
     if size is not None and size != pre_size:
@@ -486,7 +488,7 @@ def _lm_model(cfg:dict, device:str):
 # %% ../nbs/06_cli.ipynb #f407e82f
 def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
 
-# %% ../nbs/06_cli.ipynb #18b0a72a
+# %% ../nbs/06_cli.ipynb #504bbc32
 def lm_stage(run:RunFolder, src:DataSource, cfg:dict, device:str, precision:str)->dict:
     "Fine-tune pretrained weights (or train from scratch) on every text of `src`; write the encoder and the language model into `run`"
     from functools import partial
@@ -504,11 +506,12 @@ def lm_stage(run:RunFolder, src:DataSource, cfg:dict, device:str, precision:str)
     print(f'Language model: {size_name(size)} AWD-LSTM {"from " + str(pre.weights) if pre else "from scratch"}, '
           f'{frozen} frozen + {unfrozen} epochs, lr {lr:g}')
     t0 = time.time()
-    dls = lm_loaders(src, cfg['bs'], 72, cfg['max_vocab'], cfg['seed'], cfg['workers'], device)
+    backwards = cfg.get('backwards', False)
+    dls = lm_loaders(src, cfg['bs'], 72, cfg['max_vocab'], cfg['seed'], cfg['workers'], device, backwards)
     tokenize_seconds = time.time() - t0                                  # tokenizing (or reading the cache) and numericalizing
     learn = language_model_learner(dls, AWD_LSTM, config={**awd_lstm_lm_config, **size}, pretrained=pre is not None,
                                    pretrained_fnames=(pre.weights, pre.vocab) if pre else None, opt_func=partial(Adam, wd=0.1),
-                                   metrics=[accuracy, Perplexity()], path=run.path, model_dir=run.work, cpu_bf16=False)
+                                   metrics=[accuracy, Perplexity()], path=run.path, model_dir=run.work, cpu_bf16=False, backwards=backwards)
     use_precision(learn, precision, device)
     progress = run.progress('lm')
     if progress: learn.load(progress['checkpoint'])                      # resuming: the weights and optimizer of the last epoch
@@ -524,14 +527,15 @@ def lm_stage(run:RunFolder, src:DataSource, cfg:dict, device:str, precision:str)
     rows = [r for r in run.state['log'] if r['stage'].startswith('lm')]
     valid_loss, acc, ppl = (rows[-1]['valid_loss'], rows[-1]['accuracy'], rows[-1]['perplexity']) if rows else learn.validate()
     learn.save_encoder(run.path/'encoder')
-    save_with_vocab(learn.model.state_dict(), run.path/'lm'/'lstm_fwd.pth', dls.vocab, run.path/'lm'/'lstm_fwd.pkl')   # fastai's format: usable as --pretrained
+    name = 'lstm_bwd' if backwards else 'lstm_fwd'                        # fastai's names and format: usable as --pretrained
+    save_with_vocab(learn.model.state_dict(), run.path/'lm'/f'{name}.pth', dls.vocab, run.path/'lm'/f'{name}.pkl')
     for f in run.work.glob('lm*.pth'): f.unlink()
     run.finish(tokenize_seconds=round(tokenize_seconds, 1), size=size_name(size), pretrained=str(pre.weights) if pre else None, epochs=[frozen, unfrozen], lr=lr,
                vocab=len(dls.vocab), texts=len(dls.train.dataset), valid_texts=len(dls.valid.dataset),
                perplexity=round(float(ppl), 3), valid_loss=round(float(valid_loss), 4), accuracy=round(float(acc), 4))
     return learn
 
-# %% ../nbs/06_cli.ipynb #14e2cd02
+# %% ../nbs/06_cli.ipynb #b0a199f8
 def classifier_learner(run:RunFolder, src:DataSource, cfg:dict,
                        encoder_dir:Path,              # holds encoder.pth and encoder.vocab.json
                        device:str, precision:str):
@@ -546,8 +550,9 @@ def classifier_learner(run:RunFolder, src:DataSource, cfg:dict,
     if not (encoder_dir/'encoder.pth').exists():
         raise UsageError(f'--encoder {encoder_dir} has no encoder.pth: give the --out folder of an `ulmfit lm` (or `ulmfit train`) run')
     vocab, size = read_vocab(encoder_dir/'encoder.vocab.json'), size_of_state(read_state(encoder_dir/'encoder.pth'))
-    dls = clas_loaders(src, vocab, cfg['bs'], cfg['valid_pct'], cfg['seed'], cfg['regression'], cfg['workers'], device)
-    learn = text_classifier_learner(dls, AWD_LSTM, config=size, drop_mult=0.5, pretrained=False, opt_func=partial(Adam, wd=0.1),
+    backwards = cfg.get('backwards', False)
+    dls = clas_loaders(src, vocab, cfg['bs'], cfg['valid_pct'], cfg['seed'], cfg['regression'], cfg['workers'], device, backwards)
+    learn = text_classifier_learner(dls, AWD_LSTM, config=size, drop_mult=0.5, pretrained=False, opt_func=partial(Adam, wd=0.1), backwards=backwards,
                                     metrics=[rmse] if cfg['regression'] else [accuracy], path=run.path, model_dir=run.work)
     return use_precision(learn.load_encoder(encoder_dir/'encoder'), precision, device)
 
@@ -619,7 +624,13 @@ def predict_docs(clf, docs:list, bs:int, device:str, precision:str):
     clf.bf16 = precision == 'bf16'
     with autocast(precision, device): return clf.predict_ids(docs, bs=bs)
 
-# %% ../nbs/06_cli.ipynb #1490b622
+# %% ../nbs/06_cli.ipynb #5797de5a
+def save_valid_outputs(fname:Path, probs:np.ndarray, targets:np.ndarray):
+    "Write the validation outputs of a run (what `--bidirectional` averages), atomically"
+    import numpy as np
+    buf = io.BytesIO(); np.savez(buf, probs=probs, targets=np.asarray(targets))
+    atomic_write(fname, lambda f: f.write(buf.getvalue()))
+
 def evaluate_stage(run:RunFolder, learn, cfg:dict, device:str, precision:str)->dict:
     "Measure the trained classifier on the validation texts and export it as `model.pth`"
     run.start('evaluate')
@@ -629,6 +640,7 @@ def evaluate_stage(run:RunFolder, learn, cfg:dict, device:str, precision:str)->d
     probs = predict_docs(clf, [ds.doc(i) for i in range(len(ds))], 2 * cfg['bs'], device, precision)
     targets = ds.labels[ds.idxs]
     rep = regression_report(probs, targets) if clf.kind == 'regression' else classification_report(probs, targets, clf.classes)
+    save_valid_outputs(run.path/'valid_outputs.npz', probs, targets)
     clf.model.cpu()
     clf.export(run.path/'model.pth')
     for f in run.work.glob('clas_*.pth'): f.unlink()
@@ -689,7 +701,7 @@ def plot_losses(log:list[dict],             # training-log rows (the run's `stat
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=110); plt.close(fig)
     atomic_write(fname, lambda f: f.write(buf.getvalue()))
 
-# %% ../nbs/06_cli.ipynb #deea1cfd
+# %% ../nbs/06_cli.ipynb #a6cef973
 run_defaults = dict(
     data='imdb_sample',      # fastai's IMDB_SAMPLE
     text_col=None,           # 'text' for a CSV
@@ -706,6 +718,7 @@ run_defaults = dict(
     epochs_clas='1,1,1,2',   # the seed's gradual unfreezing
     lr_clas=None,            # fine_tune_ulmfit's: 0.1 * bs / 128
     bs=64,                   # texts per batch (the language model's rows)
+    backwards=False,         # read every text from its end: a backward language model and classifier
     seed=42)                 # splits, shares of epochs, initial weights
 
 def run_config(args:argparse.Namespace)->tuple[dict, dict]:
@@ -747,11 +760,12 @@ def write_reports(run:RunFolder, device:str, precision:str)->dict:
     if run.state['log']: plot_losses(run.state['log'], run.state['losses'], run.path/'loss_curves.png')
     return write_metrics(run, device, precision)
 
-# %% ../nbs/06_cli.ipynb #131223b7
+# %% ../nbs/06_cli.ipynb #4eedfdf8
 def _minutes(s:float)->str: return f'{s / 60:.1f} min' if s >= 60 else f'{s:.0f} s'
 
 def run_command(command:str, args:argparse.Namespace):
     "Run the training `command` (train, lm, classify) as `args` say, resuming it with `--resume`"
+    if getattr(args, 'bidirectional', False): return bidirectional_train(args)
     cfg, given = run_config(args)
     if not args.resume: src = check_config(cfg, command)
     device = pick_device(args.device)
@@ -773,6 +787,48 @@ def run_command(command:str, args:argparse.Namespace):
     summary = ([f"accuracy {done['evaluate']['accuracy']:.4f}" if 'accuracy' in done['evaluate'] else f"MSE {done['evaluate']['mse']:.4f}"]
                if 'evaluate' in done else []) + ([f"language model perplexity {done['lm']['perplexity']:.1f}"] if 'lm' in done else [])
     print(f'Done in {_minutes(metrics["wall_seconds"])}: {", ".join(summary)}. Written to {run.path}')
+
+# %% ../nbs/06_cli.ipynb #89336728
+def _direction_pretrained(spec:str|None, direction:str)->str|None:
+    "The `--pretrained` of the `direction` ('fwd' or 'bwd') run of a bidirectional `spec`"
+    if spec in (None, 'auto', 'none', 'wt103'): return spec
+    if (Path(spec).expanduser()/direction).is_dir(): return str(Path(spec).expanduser()/direction)
+    raise UsageError(f'--bidirectional --pretrained {spec}: give wt103, none, or the --out folder of an earlier '
+                     '`ulmfit train --bidirectional` run (it holds fwd/ and bwd/)')
+
+def _direction_args(args:argparse.Namespace, direction:str)->argparse.Namespace:
+    "The arguments of one direction's run of `ulmfit train --bidirectional`"
+    out = Path(args.out)/direction
+    return argparse.Namespace(**{**vars(args), 'out': str(out), 'backwards': direction == 'bwd', 'bidirectional': False,
+                                 'pretrained': _direction_pretrained(args.pretrained, direction), 'resume': args.resume and out.exists()})
+
+# %% ../nbs/06_cli.ipynb #697d4b53
+def bidirectional_train(args:argparse.Namespace):
+    "`ulmfit train --bidirectional`: forward and backward runs in `--out/fwd` and `--out/bwd`, their ensemble in `--out/model.pth`"
+    import numpy as np
+    from ulmfit_nb.classifier import load_classifier
+    from ulmfit_nb.ensemble import TextEnsemble
+    out = Path(args.out)
+    if out.is_dir() and any(out.iterdir()) and not args.resume and not {p.name for p in out.iterdir()} <= {'fwd', 'bwd'}:
+        raise UsageError(f'--out {out} is not empty: give a new folder, or --resume to continue the run there')
+    t0 = time.time()
+    for direction in ('fwd', 'bwd'):
+        print(f'\n=== {"forward" if direction == "fwd" else "backward"} model: {out/direction} ===')
+        run_command('train', _direction_args(args, direction))
+    outputs = [np.load(out/d/'valid_outputs.npz') for d in ('fwd', 'bwd')]
+    if not np.array_equal(outputs[0]['targets'], outputs[1]['targets']):
+        raise UsageError(f'the forward and backward runs in {out} were validated on different texts: were they trained on the same data and --seed?')
+    ens = TextEnsemble([load_classifier(out/d/'model.pth') for d in ('fwd', 'bwd')])
+    probs, targets = (outputs[0]['probs'] + outputs[1]['probs']) / 2, outputs[0]['targets']
+    rep = regression_report(probs, targets) if ens.kind == 'regression' else classification_report(probs, targets, ens.classes)
+    ens.export(out/'model.pth')
+    runs = {d: json.loads((out/d/'metrics.json').read_text()) for d in ('fwd', 'bwd')}
+    atomic_write_text(out/'metrics.json', json.dumps(dict(command='ulmfit train --bidirectional', wall_seconds=round(time.time() - t0, 1),
+        ensemble=rep, forward=runs['fwd']['stages']['evaluate'], backward=runs['bwd']['stages']['evaluate']), indent=1))
+    print('\n' + format_report(rep) + '\n')
+    key = 'accuracy' if 'accuracy' in rep else 'mse'
+    print(f'Forward {key} {runs["fwd"]["stages"]["evaluate"][key]:.4f}, backward {runs["bwd"]["stages"]["evaluate"][key]:.4f}, '
+          f'ensemble {rep[key]:.4f}. The ensemble is {out/"model.pth"}')
 
 # %% ../nbs/06_cli.ipynb #bd8ce034
 predict_chunk = 2048      # texts read, classified and written at a time
@@ -823,7 +879,7 @@ def write_rows(rows:list[dict], f, fmt:str, header:bool):
     if header: w.writeheader()
     w.writerows(rows)
 
-# %% ../nbs/06_cli.ipynb #0802060a
+# %% ../nbs/06_cli.ipynb #a3fb4156
 def predict_command(args:argparse.Namespace):
     "`ulmfit predict`: labels and probabilities for texts, streamed from the command line or a file to CSV or JSONL"
     if bool(args.texts) == bool(args.file): raise UsageError('give the texts to classify, or --file PATH (one of the two)')
@@ -834,6 +890,7 @@ def predict_command(args:argparse.Namespace):
     if out is not None and out.suffix.lower() not in ('.csv', '.jsonl'): raise UsageError(f'--out {out}: give a .csv or .jsonl file')
     device = pick_device(args.device); precision = pick_precision(args.precision, device)
     from ulmfit_nb.classifier import load_classifier
+    import ulmfit_nb.ensemble                            # so that load_classifier reads ensembles too
     clf = load_classifier(model, device=device)
     clf.bf16 = precision == 'bf16'                       # --precision decides, not the CPU's default
     def run(f):
@@ -861,7 +918,7 @@ def labelled_texts(src:DataSource, regression:bool=False)->tuple[list, list]:
         except (UnicodeDecodeError, OSError) as e: raise UsageError(f'{f} could not be read as UTF-8 text ({e})') from None
     return [read(f) for f in files], [f.parent.name for f in files]
 
-# %% ../nbs/06_cli.ipynb #32e5120d
+# %% ../nbs/06_cli.ipynb #188ca18c
 def eval_command(args:argparse.Namespace):
     "`ulmfit eval`: accuracy, confusion matrix and per-class precision and recall of a model on labelled texts"
     model = Path(args.model)
@@ -870,6 +927,7 @@ def eval_command(args:argparse.Namespace):
     src = resolve_source(args.data, args.text_col, args.label_col, args.valid_col, labelled=not is_folder)
     device = pick_device(args.device); precision = pick_precision(args.precision, device)
     from ulmfit_nb.classifier import load_classifier
+    import ulmfit_nb.ensemble                            # so that load_classifier reads ensembles too
     clf = load_classifier(model, device=device)
     clf.bf16 = precision == 'bf16'                       # --precision decides, not the CPU's default
     texts, labels = labelled_texts(src, clf.kind == 'regression')
@@ -912,13 +970,14 @@ def _data_options(labelled:bool=True)->argparse.ArgumentParser:
         g.add_argument('--valid-col', metavar='COL', help='CSV column that is True on validation rows (default: a random split)')
     return p
 
-# %% ../nbs/06_cli.ipynb #96612738
+# %% ../nbs/06_cli.ipynb #0310fa1d
 def _run_options()->argparse.ArgumentParser:
     p, g = _group('run')
     g.add_argument('--out', required=True, metavar='DIR', help='the folder to write into (new or empty, or this run\'s with --resume)')
     g.add_argument('--resume', action='store_true', help='continue the run in --out from its last finished stage or epoch')
     g.add_argument('--bs', type=int, metavar='N', help=f'batch size (default: {run_defaults["bs"]})')
     g.add_argument('--seed', type=int, metavar='N', help=f'random seed for splits and initial weights (default: {run_defaults["seed"]})')
+    g.add_argument('--backwards', action='store_true', default=None, help='read every text from its end: a backward model (the backward WikiText-103 weights)')
     return p
 
 # %% ../nbs/06_cli.ipynb #62ba6873
@@ -991,7 +1050,7 @@ _about = {
              'regression errors) of an exported model on labelled data: a CSV\'s validation rows (all rows without --valid-col), '
              'or a folder\'s test/ texts.')}
 
-# %% ../nbs/06_cli.ipynb #df2327bf
+# %% ../nbs/06_cli.ipynb #4facc893
 def make_parser()->argparse.ArgumentParser:
     "The `ulmfit` command line: one sub-command per job"
     p = Parser(prog='ulmfit', description='ULMFiT text classification (ulmfit_nb): train, evaluate and use classifiers.',
@@ -1005,6 +1064,8 @@ def make_parser()->argparse.ArgumentParser:
         c = sub.add_parser(name, parents=ps, help=_about[name][0], description=textwrap.fill(_about[name][1], 100), epilog=_examples[name],
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         if name == 'classify': c.add_argument('--encoder', required=True, metavar='DIR', help='the --out folder of an `ulmfit lm` run')
+        if name == 'train': c.add_argument('--bidirectional', action='store_true', help='train a forward and a backward model (in --out/fwd and '
+                                           '--out/bwd) and export their ensemble, which averages them, as --out/model.pth')
     c = sub.add_parser('predict', parents=[_machine_options()], help=_about['predict'][0], description=textwrap.fill(_about['predict'][1], 100),
                        epilog=_examples['predict'], formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument('texts', nargs='*', metavar='TEXT', help='texts to classify')

@@ -13,7 +13,7 @@ from fastcore.basics import ifnone, listify, patch
 from fastcore.meta import delegates
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
-from fastai.data.transforms import ColSplitter, GrandparentSplitter, RandomSplitter, parent_label
+from fastai.data.transforms import CategoryMap, ColSplitter, GrandparentSplitter, RandomSplitter, parent_label
 from fastai.torch_core import default_device, display_df
 
 from .tokenize import Numericalize, TokenizedCorpus, check_vocab, make_vocab, tokenize_df, tokenize_folder, PAD
@@ -139,7 +139,8 @@ class SortedDL(DataLoader):
         self.res = dataset.lengths
         self.idx_max = int(np.argmax(self.res))
         super().__init__(dataset, bs=bs, shuffle=shuffle, **kwargs)
-        self.n_inp, self.vocab = 1, [dataset.vocab, dataset.label_vocab]
+        classes = None if dataset.label_vocab is None else CategoryMap(dataset.label_vocab, sort=False)   # a list with `o2i`, as fastai's interpretation reads
+        self.n_inp, self.vocab = 1, [dataset.vocab, classes]
         self.c = len(dataset.label_vocab) if dataset.label_vocab is not None else (1 if dataset.labels is None or dataset.labels.ndim == 1 else dataset.labels.shape[1])
 
 def _pad_idx(vocab):
