@@ -24,7 +24,8 @@ def plan(quick:bool)->dict:
         'lm':         ['--runs', '1', '--bs', '64'],
         'inference':  ['--config', 'small', '--n-docs', '500', '--n-predict', '50'],
         'classifier': ['--seeds', '0'],
-        'baseline':   ['--no-scratch']}
+        'baseline':   ['--no-scratch'],
+        'sentencepiece': ['--sizes', '1000', '--no-accuracy']}
     full = {
         'tokenize':   [],                                  # 1,000 to 50,000 reviews
         'data':       [],                                  # 25,000 reviews
@@ -32,7 +33,8 @@ def plan(quick:bool)->dict:
         'lm':         [],                                  # small config, 2 runs
         'inference':  ['--config', 'small', '--n-docs', '2000', '--n-predict', '100'],
         'classifier': [],                                  # 3 seeds
-        'baseline':   []}
+        'baseline':   [],
+        'sentencepiece': []}                               # 1,000 and 5,000 reviews; two `ulmfit train` runs
     if (RUNS/'imdb_lm'/'lm'/'lstm_fwd.pth').exists():
         full['inference'] += ['--pretrained', str(RUNS/'imdb_lm'/'lm')]
         full['baseline'] += ['--encoder', str(RUNS/'imdb_lm')]

@@ -7,5 +7,6 @@ from .data import *
 from .model import *
 from .lm_finetune import *
 from .classifier import *
+from .distributed import *
 from .interpret import *
 from .ensemble import *

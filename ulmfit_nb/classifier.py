@@ -14,12 +14,13 @@ from typing import Callable
 from fastcore.basics import ifnone, patch
 from fastcore.meta import delegates
 from fastai.basics import BCEWithLogitsLossFlat, CrossEntropyLossFlat, MSELossFlat
-from fastai.torch_core import display_df
+from fastai.torch_core import display_df, get_model, rank_distrib
 from fastprogress.fastprogress import progress_bar
 
 import ulmfit_nb
 from .core import atomic_save, read_checkpoint
-from .tokenize import TOKEN_SETTINGS, Numericalize, check_texts, text_proc_rules, text_postproc_rules, tokenize_texts
+from .tokenize import (TOKEN_SETTINGS, Numericalize, SentencePieceTokenizer, SpacyTokenizer, check_texts, text_proc_rules,
+                               text_postproc_rules, text_spec_tok, tokenize_texts)
 from .data import SortedDL, check_sizes, decode_labels, pad_input_chunk
 from .model import AWD_LSTM, WeightDropout, cpu_bf16_pays, model_meta, get_text_classifier, load_weights
 from .lm_finetune import CPUMixedPrecision, TextLearner, pretrained_files, read_pretrained
@@ -59,7 +60,7 @@ def _load_lm_encoder(model:nn.Module, wgts_fname:Path, vocab_fname:Path, vocab:l
 @delegates(TextLearner)
 def text_classifier_learner(dls,                              # classifier data: `TextDataLoaders.from_*` with labels
                             arch=AWD_LSTM,
-                            seq_len:int=72,                    # window length of the SentenceEncoder
+                            seq_len:int|None=None,             # window length of the SentenceEncoder (default: the data's padding windows)
                             config:dict|None=None,             # updates `awd_lstm_clas_config` (the encoder must match the LM's)
                             drop_mult:float=0.5,               # scales every dropout (the seed's 0.5)
                             pretrained:bool=True,              # start the encoder from pretrained LM weights
@@ -74,6 +75,10 @@ def text_classifier_learner(dls,                              # classifier data:
     "A `TextLearner` with a text classifier for `dls`"
     if not isinstance(dls.train, SortedDL): raise ValueError('text_classifier_learner needs classifier data (texts with labels), '
                                                              'not a language model\'s (is_lm=True): build it with TextDataLoaders.from_* and label_col')
+    if seq_len is not None and seq_len != dls.train.seq_len:
+        raise ValueError(f'seq_len={seq_len}, but the data is padded in windows of seq_len={dls.train.seq_len}, which the encoder must read: '
+                         f'give both the same (or leave out the learner\'s)')
+    seq_len = dls.train.seq_len
     model_args = dict(arch=arch.__name__, vocab_sz=len(dls.text_vocab), n_out=ifnone(n_out, dls.c), seq_len=seq_len,
                       config={**model_meta[arch]['config_clas'], **ifnone(config, {})}, drop_mult=drop_mult, lin_ftrs=lin_ftrs,
                       ps=ps, max_len=max_len, y_range=list(y_range) if y_range else None, backwards=backwards)
@@ -224,10 +229,11 @@ def to_classifier(self:TextLearner,
     dl = self.dls.train
     if not isinstance(dl, SortedDL): raise ValueError('to_classifier, predict_texts and export are for classifiers (text_classifier_learner)')
     thresh = getattr(self.loss_func, 'thresh', 0.5)
-    model = copy.deepcopy(self.model).cpu() if copy_model else self.model
+    model = get_model(self.model)                     # unwrapped from DistributedDataParallel
+    model = copy.deepcopy(model).cpu() if copy_model else model
     classes = None if dl.vocab[1] is None else list(dl.vocab[1])
     return TextClassifier(model, self.dls.text_vocab, classes, _label_kind(self.dls), self.dls.tok_kwargs,
-                          seq_len=self.model[0].bptt, pad_idx=dl.pad_idx, backwards=dl.backwards, thresh=thresh,
+                          seq_len=model[0].bptt, pad_idx=dl.pad_idx, backwards=dl.backwards, thresh=thresh,
                           model_args=self.model_args, own=copy_model,
                           bf16=None if copy_model else any(isinstance(cb, CPUMixedPrecision) for cb in self.cbs))
 
@@ -244,12 +250,18 @@ def predict(self:TextLearner, text:str):
     return self.to_classifier(copy_model=False).predict(text)
 
 # %% ../nbs/05_classifier.ipynb #48d4f1cb
-EXPORT_FORMAT, EXPORT_VERSION = 'ulmfit_nb.TextClassifier', 1
+EXPORT_FORMAT, EXPORT_VERSION = 'ulmfit_nb.TextClassifier', 2   # version 2 holds the tokenizer (a SentencePiece model); 1: its language only
 _known_rules = {f.__name__: f for f in text_proc_rules + text_postproc_rules}   # the rules an exported file may name
 
 def _tok_settings(tok_kwargs:dict)->dict:
-    "Tokenizer settings as plain data: the rules by name (only ulmfit_nb's own rules can be named safely)"
-    res = {k: v for k, v in tok_kwargs.items() if k in ('lang',)}
+    "Tokenizer settings as plain data: language, special tokens, a SentencePiece model as bytes, the rules by name (only ulmfit_nb's own)"
+    tok = tok_kwargs.get('tok')
+    if tok is not None and not isinstance(tok, (SpacyTokenizer, SentencePieceTokenizer)):
+        raise ValueError(f'The texts were tokenized with a {type(tok).__name__}: an exported model holds a SpacyTokenizer or a '
+                         'SentencePieceTokenizer (another class cannot be loaded without running its code)')
+    res = {'lang': tok.lang if tok is not None else tok_kwargs.get('lang', 'en')}
+    if tok is not None: res['special_toks'] = list(tok.special_toks)
+    if isinstance(tok, SentencePieceTokenizer): res['sentencepiece'] = torch.frombuffer(bytearray(tok.model), dtype=torch.uint8)
     for k in ('rules', 'post_rules'):
         if tok_kwargs.get(k) is None: continue
         names = [getattr(f, '__name__', repr(f)) for f in tok_kwargs[k]]
@@ -280,6 +292,7 @@ def export(self:TextClassifier, fname:str|Path):
 def export(self:TextLearner, fname:str|Path='export.pth'):
     "Export this classifier to one file (in `path` unless `fname` is absolute): load it with `load_classifier`"
     fname = Path(fname) if Path(fname).is_absolute() else self.path/fname
+    if rank_distrib(): return fname                   # in distributed training the process of rank 0 writes
     return self.to_classifier().export(fname)
 
 # %% ../nbs/05_classifier.ipynb #8c0a2d1b
@@ -298,9 +311,9 @@ def load_classifier(fname:str|Path,
 
 def classifier_from_export(d:dict, name:str='the file')->TextClassifier:
     "The `TextClassifier` that `export_dict` wrote as `d` (`name`: where it came from, for errors)"
-    if d.get('version') != EXPORT_VERSION:
+    if d.get('version') not in range(1, EXPORT_VERSION + 1):
         raise ValueError(f'{name} was exported in format version {d.get("version")} (by ulmfit_nb {d.get("ulmfit_nb_version")}); '
-                         f'this ulmfit_nb ({ulmfit_nb.__version__}) reads version {EXPORT_VERSION}: use a matching ulmfit_nb to load it')
+                         f'this ulmfit_nb ({ulmfit_nb.__version__}) reads versions 1 to {EXPORT_VERSION}: use a matching ulmfit_nb to load it')
     clf = TextClassifier(_classifier_from_args(d['model_args']), d['vocab'], d['classes'], d['kind'], _tok_kwargs(d['tok']),
                          seq_len=d['seq_len'], pad_idx=d['pad_idx'], backwards=d['backwards'], thresh=d['thresh'], model_args=d['model_args'])
     load_weights(clf.model, d['state_dict'], name=name)
@@ -310,7 +323,11 @@ EXPORT_READERS = {EXPORT_FORMAT: classifier_from_export}   # format -> reader: 0
 
 def _tok_kwargs(settings:dict)->dict:
     "The tokenizer arguments that `_tok_settings` wrote down"
-    return {'lang': settings.get('lang', 'en'), **{k: [_known_rules[n] for n in settings[k]] for k in ('rules', 'post_rules') if k in settings}}
+    lang, special_toks = settings.get('lang', 'en'), settings.get('special_toks', text_spec_tok)
+    if 'sentencepiece' in settings: tok = SentencePieceTokenizer(lang, special_toks, sp_model=settings['sentencepiece'].numpy().tobytes())
+    else: tok = SpacyTokenizer(lang, special_toks) if special_toks != text_spec_tok else None     # None: made when it tokenizes
+    return {'lang': lang, **({'tok': tok} if tok is not None else {}),
+            **{k: [_known_rules[n] for n in settings[k]] for k in ('rules', 'post_rules') if k in settings}}
 
 # %% ../nbs/05_classifier.ipynb #37debea4
 @patch

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_cli.ipynb #ac50e0a3
 from __future__ import annotations
-import argparse, contextlib, csv, io, json, math, platform, sys, textwrap, time, warnings
+import argparse, contextlib, csv, io, json, math, os, platform, sys, textwrap, time, warnings
 from dataclasses import asdict, dataclass
 from typing import Callable
 from pathlib import Path
@@ -16,14 +16,15 @@ from .core import atomic_write, atomic_write_text, cpu_info, read_vocab, save_wi
 
 # %% auto #0
 __all__ = ['lm_valid_share', 'lm_valid_max', 'model_sizes', 'run_defaults', 'predict_chunk', 'UsageError', 'DataSource',
-           'resolve_source', 'read_rows', 'lm_loaders', 'clas_loaders', 'parse_size', 'size_name', 'size_of_state',
-           'Pretrained', 'find_pretrained', 'read_pretrained_size', 'pick_device', 'pick_precision', 'use_precision',
-           'autocast', 'parse_lm_epochs', 'parse_clas_epochs', 'RunFolder', 'write_log_csv', 'EpochLog',
-           'share_of_texts', 'lm_stage', 'classifier_learner', 'classifier_stage', 'classification_report',
+           'resolve_source', 'read_rows', 'save_tokenizer', 'read_tokenizer', 'lm_loaders', 'clas_loaders',
+           'parse_size', 'size_name', 'size_of_state', 'Pretrained', 'find_pretrained', 'read_pretrained_size',
+           'pick_device', 'pick_precision', 'use_precision', 'autocast', 'parse_lm_epochs', 'parse_clas_epochs',
+           'RunFolder', 'write_log_csv', 'EpochLog', 'share_of_texts', 'pretrained_tokenizer', 'lm_tokenizer',
+           'lm_data', 'lm_stage', 'classifier_learner', 'classifier_stage', 'classification_report',
            'regression_report', 'format_report', 'predict_docs', 'save_valid_outputs', 'evaluate_stage', 'machine_info',
            'versions', 'write_metrics', 'plot_losses', 'run_config', 'check_resume', 'check_config', 'write_reports',
-           'run_command', 'bidirectional_train', 'iter_texts', 'prediction_rows', 'write_rows', 'predict_command',
-           'labelled_texts', 'eval_command', 'Parser', 'make_parser', 'main']
+           'join_processes', 'run_command', 'bidirectional_train', 'iter_texts', 'prediction_rows', 'write_rows',
+           'predict_command', 'labelled_texts', 'eval_command', 'Parser', 'make_parser', 'main']
 
 # %% ../nbs/06_cli.ipynb #4af966c0
 class UsageError(Exception):
@@ -154,6 +155,24 @@ def _valid_mask(df, src:DataSource):
                          'a run needs rows on both sides (or drop --valid-col for a random split)')
     return mask
 
+# %% ../nbs/06_cli.ipynb #9d15cf34
+def save_tokenizer(folder:Path, kind:str, lang:str,
+                   tok=None):                         # a trained SentencePieceTokenizer, for kind 'sentencepiece'
+    "Write a language model's tokenizer into its `folder`: `tokenizer.json`, and `tokenizer.model` for SentencePiece"
+    if tok is not None: atomic_write(Path(folder)/'tokenizer.model', lambda f: f.write(tok.model))
+    atomic_write_text(Path(folder)/'tokenizer.json', json.dumps(dict(tokenizer=kind, lang=lang)))
+
+def read_tokenizer(folder:Path)->tuple:
+    "(kind, lang, tokenizer) of the language model in `folder`: ('spacy', 'en', None) when it says nothing (fastai's models)"
+    info = Path(folder)/'tokenizer.json'
+    if not info.exists(): return 'spacy', 'en', None
+    d = json.loads(info.read_text())
+    if d['tokenizer'] == 'spacy': return 'spacy', d['lang'], None
+    if not (Path(folder)/'tokenizer.model').exists():
+        raise UsageError(f'{info} names a SentencePiece tokenizer, but its model {Path(folder)/"tokenizer.model"} is missing')
+    from ulmfit_nb.tokenize import SentencePieceTokenizer
+    return 'sentencepiece', d['lang'], SentencePieceTokenizer(d['lang'], sp_model=Path(folder)/'tokenizer.model')
+
 # %% ../nbs/06_cli.ipynb #766e5fd0
 lm_valid_share, lm_valid_max = 0.1, 1000      # a language model validates on 10% of the texts, at most 1,000 of them
 
@@ -169,21 +188,28 @@ def lm_loaders(src:DataSource, bs:int=64, seq_len:int=72,
                seed:int=42,                   # for the validation split
                workers:int|None=None,         # tokenizer processes (default: all cores)
                device:str|None=None,          # 'cpu' or 'cuda' (default: fastai's `default_device()`)
-               backwards:bool=False):         # each text read from its end (a backward language model)
+               backwards:bool=False,          # each text read from its end (a backward language model)
+               processes:int=1,               # the processes of a distributed run, which share each batch
+               tok=None,                      # the tokenizer (default: spaCy's words); an untrained SentencePieceTokenizer learns the training texts
+               lang:str='en'):                # the texts' language
     "Language-model loaders on every text of `src`, labels unused; a random 10% (at most 1,000 texts) validates"
     import numpy as np
-    from ulmfit_nb.tokenize import tokenize_df, tokenize_folder, make_vocab, Numericalize
+    from ulmfit_nb.tokenize import tokenize_df, tokenize_folder, make_vocab, Numericalize, text_files
     from ulmfit_nb.data import TextDataLoaders
-    if src.kind == 'csv': corpus = tokenize_df(read_rows(DataSource(**{**asdict(src), 'label_col': None})), src.text_col, n_workers=workers)
-    else: _text_files(src.path); corpus = tokenize_folder(src.path, n_workers=workers)
+    rows = read_rows(DataSource(**{**asdict(src), 'label_col': None})) if src.kind == 'csv' else None
+    n_texts = len(rows) if src.kind == 'csv' else len(_text_files(src.path))
+    order = np.random.default_rng(seed).permutation(n_texts)
+    n_valid = max(1, round(n_texts * min(lm_valid_share, lm_valid_max / n_texts)))
+    valid, train = np.sort(order[:n_valid]), np.sort(order[n_valid:])                  # positions in the order tokenized
+    kw = dict(n_workers=workers, tok=tok, lang=lang, learn_from=train)
+    corpus = tokenize_df(rows, src.text_col, **kw) if src.kind == 'csv' else tokenize_folder(src.path, **kw)
     corpus = Numericalize(make_vocab(corpus, max_vocab=max_vocab)).corpus(corpus)
-    order = np.random.default_rng(seed).permutation(len(corpus))
-    n_valid = max(1, round(len(corpus) * min(lm_valid_share, lm_valid_max / len(corpus))))
-    valid, train = np.sort(order[:n_valid]), np.sort(order[n_valid:])
     val_bs = min(bs, (int(corpus.lengths[valid].sum()) - 1) // seq_len)     # little text: validate on fewer rows
-    if val_bs < 1: raise UsageError(f'{src.name}: its {n_valid} validation texts hold less than one sequence of {seq_len} tokens: give more text')
+    if val_bs < processes:
+        raise UsageError(f'{src.name}: its {n_valid} validation texts hold {max(val_bs, 0)} sequence(s) of {seq_len} tokens, '
+                         f'too few for {processes} process(es) to validate on: give more text' + (' (or fewer processes)' if processes > 1 else ''))
     return TextDataLoaders.from_corpus(corpus, (train, valid), bs=bs, val_bs=val_bs, seq_len=seq_len, device=device, backwards=backwards,
-                                       path=src.path if src.kind == 'folder' else src.path.parent)
+                                       path=src.path if src.kind == 'folder' else src.path.parent, tok_kwargs=dict(tok=tok, lang=lang))
 
 # %% ../nbs/06_cli.ipynb #595c30bd
 def clas_loaders(src:DataSource,
@@ -192,10 +218,11 @@ def clas_loaders(src:DataSource,
                  valid_pct:float=0.1,         # a random validation share, when the source has no validation column or folder
                  seed:int=42, regression:bool=False, workers:int|None=None,
                  device:str|None=None,        # 'cpu' or 'cuda' (default: fastai's `default_device()`)
-                 backwards:bool=False):       # each text read from its end (a backward classifier)
+                 backwards:bool=False,        # each text read from its end (a backward classifier)
+                 tok=None, lang:str='en'):    # the language model's tokenizer (`read_tokenizer`)
     "Classifier loaders for `src` on the language model's `vocab`, split by its validation column or folder (or at random)"
     from ulmfit_nb.data import TextDataLoaders
-    kw = dict(text_vocab=vocab, seed=seed, bs=bs, device=device, backwards=backwards, tok_kwargs=dict(n_workers=workers))
+    kw = dict(text_vocab=vocab, seed=seed, bs=bs, device=device, backwards=backwards, tok_kwargs=dict(n_workers=workers, tok=tok, lang=lang))
     if src.kind == 'csv':
         from fastai.data.block import RegressionBlock
         return TextDataLoaders.from_df(read_rows(src, regression), path=src.path.parent, text_col=src.text_col, label_col=src.label_col,
@@ -329,8 +356,9 @@ class RunFolder:
     def __init__(self, path:str|Path,
                  command:str,                 # 'train', 'lm' or 'classify'
                  config:dict,                 # the run's settings (JSON-able)
-                 resume:bool=False):          # continue the run in `path`
-        self.path, self.command, self.config, self.resume = Path(path).expanduser().resolve(), command, config, resume
+                 resume:bool=False,           # continue the run in `path`
+                 writer:bool=True):           # False: another process of a distributed run than rank 0, which reads the state and writes nothing
+        self.path, self.command, self.config, self.resume, self.writer = Path(path).expanduser().resolve(), command, config, resume, writer
         self.work, self.lock, self.pending = self.path/'.ulmfit', None, []
 
     def __enter__(self): self.open(); return self
@@ -346,7 +374,8 @@ class RunFolder:
 # %% ../nbs/06_cli.ipynb #d9ebae63
 @patch
 def open(self:RunFolder):
-    "Create (or reopen) the folder, take its lock, and load or start its state"
+    "Create (or reopen) the folder, take its lock, and load or start its state (the other processes of a distributed run: read it)"
+    if not self.writer: return self._follow()
     others = sorted(p.name for p in self.path.iterdir() if p.name != '.ulmfit') if self.path.is_dir() else []
     if others and not self.state_file.exists():
         raise UsageError(f'--out {self.path} holds files of its own ({", ".join(others[:3])}{", ..." if len(others) > 3 else ""}): '
@@ -360,6 +389,15 @@ def open(self:RunFolder):
     except OSError:
         self.close()
         raise UsageError(f'--out {self.path} is in use by another ulmfit run: wait for it to end, or pick another --out') from None
+    self._load_state()
+
+# %% ../nbs/06_cli.ipynb #803007bc
+@patch
+def _follow(self:RunFolder):
+    "Read the state that rank 0's `open` wrote: the other processes of a distributed run take no lock and write nothing"
+    if not self.state_file.exists():
+        raise UsageError(f'--out {self.path}: this process (rank {os.environ.get("RANK")}) cannot see the run folder that rank 0 made: '
+                         'with several machines, --out must be on a filesystem all of them share')
     self._load_state()
 
 # %% ../nbs/06_cli.ipynb #f2fca358
@@ -382,8 +420,8 @@ def _load_state(self:RunFolder):
 # %% ../nbs/06_cli.ipynb #6313ceef
 @patch
 def save(self:RunFolder):
-    "Write the state atomically"
-    atomic_write_text(self.state_file, json.dumps(self.state, indent=1))
+    "Write the state atomically (rank 0 of a distributed run)"
+    if self.writer: atomic_write_text(self.state_file, json.dumps(self.state, indent=1))
 
 # %% ../nbs/06_cli.ipynb #010ee3de
 def write_log_csv(rows:list[dict], fname:Path):
@@ -417,7 +455,7 @@ def finished(self:RunFolder, stage:str)->bool: return stage in self.state['done'
 def add_epoch(self:RunFolder, row:dict, losses:list):
     "A finished epoch's training-log `row` and batch `losses`: in train_log.csv now, in the state at the next `commit`"
     self.pending.append((row, losses))
-    write_log_csv(self.state['log'] + [r for r, _ in self.pending], self.path/'train_log.csv')
+    if self.writer: write_log_csv(self.state['log'] + [r for r, _ in self.pending], self.path/'train_log.csv')
 
 # %% ../nbs/06_cli.ipynb #521bedf2
 @patch
@@ -488,6 +526,37 @@ def _lm_model(cfg:dict, device:str):
 # %% ../nbs/06_cli.ipynb #f407e82f
 def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
 
+# %% ../nbs/06_cli.ipynb #9c5c1368
+def pretrained_tokenizer(pre:Pretrained, cfg:dict)->tuple:
+    "(kind, lang, tokenizer) the pretrained weights `pre` read; an error when `--tokenizer`, `--lang` or `--vocab-size` ask for others"
+    own = read_tokenizer(pre.weights.parent)
+    for opt, given, have in (('--tokenizer', cfg.get('tokenizer'), own[0]), ('--lang', cfg.get('lang'), own[1]), ('--vocab-size', cfg.get('vocab_size'), None)):
+        if given not in (None, have):
+            raise UsageError(f'{opt} {given}: the pretrained model {pre.weights} reads {own[1]} texts as {own[0]} tokens, the only ones it '
+                             f'can be fine-tuned on: drop {opt}, or train a language model from scratch (--pretrained none)')
+    return own
+
+def lm_tokenizer(run:RunFolder, cfg:dict, pre:Pretrained|None)->tuple:
+    "(kind, lang, tokenizer) of the run's language model: the pretrained model's own, else `--tokenizer` (untrained: to learn) and `--lang`"
+    if pre is not None: return pretrained_tokenizer(pre, cfg)
+    kind, lang = cfg.get('tokenizer') or 'spacy', cfg.get('lang') or 'en'
+    if kind == 'spacy': return kind, lang, None
+    from ulmfit_nb.tokenize import SentencePieceTokenizer
+    learned = run.work/'tokenizer.model'                # by rank 0, or before the run was interrupted
+    if learned.exists(): return kind, lang, SentencePieceTokenizer(lang, sp_model=learned)
+    return kind, lang, SentencePieceTokenizer(lang, vocab_sz=cfg.get('vocab_size'))
+
+# %% ../nbs/06_cli.ipynb #ed66ea6b
+def lm_data(run:RunFolder, src:DataSource, cfg:dict, pre:Pretrained|None, device:str, processes:int)->tuple:
+    "(the tokenizer's kind, the language-model loaders) of the run; a SentencePiece model learned on the way is kept in `run.work`"
+    kind, lang, tok = lm_tokenizer(run, cfg, pre)
+    print(f'Tokens: {"SentencePiece subwords" if kind == "sentencepiece" else "spaCy words"} ({lang})'
+          + (', pieces learned from the training texts' if tok is not None and tok.needs_training else ''))
+    learning = tok is not None and tok.needs_training
+    dls = lm_loaders(src, cfg['bs'], 72, cfg['max_vocab'], cfg['seed'], cfg['workers'], device, cfg.get('backwards', False), processes, tok, lang)
+    if learning and run.writer: atomic_write(run.work/'tokenizer.model', lambda f: f.write(tok.model))
+    return kind, dls
+
 # %% ../nbs/06_cli.ipynb #504bbc32
 def lm_stage(run:RunFolder, src:DataSource, cfg:dict, device:str, precision:str)->dict:
     "Fine-tune pretrained weights (or train from scratch) on every text of `src`; write the encoder and the language model into `run`"
@@ -496,7 +565,8 @@ def lm_stage(run:RunFolder, src:DataSource, cfg:dict, device:str, precision:str)
     from fastai.metrics import Perplexity
     from ulmfit_nb.model import AWD_LSTM, awd_lstm_lm_config
     from ulmfit_nb.lm_finetune import language_model_learner, EpochCheckpoints
-    from fastai.torch_core import set_seed
+    from fastai.torch_core import set_seed, num_distrib, distrib_barrier
+    from ulmfit_nb.distributed import rank0_first
     run.start('lm')
     set_seed(cfg['seed'])
     pre, size = _lm_model(cfg, device)
@@ -507,7 +577,7 @@ def lm_stage(run:RunFolder, src:DataSource, cfg:dict, device:str, precision:str)
           f'{frozen} frozen + {unfrozen} epochs, lr {lr:g}')
     t0 = time.time()
     backwards = cfg.get('backwards', False)
-    dls = lm_loaders(src, cfg['bs'], 72, cfg['max_vocab'], cfg['seed'], cfg['workers'], device, backwards)
+    kind, dls = rank0_first(lm_data, run, src, cfg, pre, device, max(num_distrib(), 1))     # rank 0 first: it learns the pieces, fills the cache
     tokenize_seconds = time.time() - t0                                  # tokenizing (or reading the cache) and numericalizing
     learn = language_model_learner(dls, AWD_LSTM, config={**awd_lstm_lm_config, **size}, pretrained=pre is not None,
                                    pretrained_fnames=(pre.weights, pre.vocab) if pre else None, opt_func=partial(Adam, wd=0.1),
@@ -521,18 +591,21 @@ def lm_stage(run:RunFolder, src:DataSource, cfg:dict, device:str, precision:str)
         if done >= n_epochs: continue
         if stage == 'lm': learn.unfreeze()
         commit = partial(lambda phase, epoch, fname: run.commit(phase=phase, epochs_done=epoch + 1, checkpoint=fname.stem), phase)
-        with share_of_texts(dls, epochs, cfg['seed'] + phase):
+        with share_of_texts(dls, epochs, cfg['seed'] + phase), learn.distrib_ctx():     # distrib_ctx: under torchrun (05a)
             learn.fit_one_cycle(n_epochs, phase_lr, moms=(0.8, 0.7, 0.8), start_epoch=done,
                                 cbs=EpochCheckpoints(stage, on_save=EpochLog(run, stage, then=commit)))
     rows = [r for r in run.state['log'] if r['stage'].startswith('lm')]
     valid_loss, acc, ppl = (rows[-1]['valid_loss'], rows[-1]['accuracy'], rows[-1]['perplexity']) if rows else learn.validate()
-    learn.save_encoder(run.path/'encoder')
-    name = 'lstm_bwd' if backwards else 'lstm_fwd'                        # fastai's names and format: usable as --pretrained
-    save_with_vocab(learn.model.state_dict(), run.path/'lm'/f'{name}.pth', dls.vocab, run.path/'lm'/f'{name}.pkl')
-    for f in run.work.glob('lm*.pth'): f.unlink()
-    run.finish(tokenize_seconds=round(tokenize_seconds, 1), size=size_name(size), pretrained=str(pre.weights) if pre else None, epochs=[frozen, unfrozen], lr=lr,
+    if run.writer:                                                       # rank 0 of a distributed run
+        learn.save_encoder(run.path/'encoder')
+        name = 'lstm_bwd' if backwards else 'lstm_fwd'                    # fastai's names and format: usable as --pretrained
+        save_with_vocab(learn.model.state_dict(), run.path/'lm'/f'{name}.pth', dls.vocab, run.path/'lm'/f'{name}.pkl')
+        save_tokenizer(run.path/'lm', kind, dls.tok_kwargs['lang'], dls.tok_kwargs['tok'])
+        for f in run.work.glob('lm*.pth'): f.unlink()
+    run.finish(tokenize_seconds=round(tokenize_seconds, 1), tokenizer=kind, lang=dls.tok_kwargs['lang'], size=size_name(size), pretrained=str(pre.weights) if pre else None, epochs=[frozen, unfrozen], lr=lr,
                vocab=len(dls.vocab), texts=len(dls.train.dataset), valid_texts=len(dls.valid.dataset),
                perplexity=round(float(ppl), 3), valid_loss=round(float(valid_loss), 4), accuracy=round(float(acc), 4))
+    distrib_barrier()                                                    # the other processes wait for rank 0's files
     return learn
 
 # %% ../nbs/06_cli.ipynb #b0a199f8
@@ -544,6 +617,7 @@ def classifier_learner(run:RunFolder, src:DataSource, cfg:dict,
     from fastai.basics import Adam, accuracy, rmse
     from ulmfit_nb.model import AWD_LSTM, read_state
     from fastai.torch_core import set_seed
+    from ulmfit_nb.distributed import rank0_first
     from ulmfit_nb.classifier import text_classifier_learner
     set_seed(cfg['seed'])
     encoder_dir = Path(encoder_dir)
@@ -551,7 +625,8 @@ def classifier_learner(run:RunFolder, src:DataSource, cfg:dict,
         raise UsageError(f'--encoder {encoder_dir} has no encoder.pth: give the --out folder of an `ulmfit lm` (or `ulmfit train`) run')
     vocab, size = read_vocab(encoder_dir/'encoder.vocab.json'), size_of_state(read_state(encoder_dir/'encoder.pth'))
     backwards = cfg.get('backwards', False)
-    dls = clas_loaders(src, vocab, cfg['bs'], cfg['valid_pct'], cfg['seed'], cfg['regression'], cfg['workers'], device, backwards)
+    _, lang, tok = read_tokenizer(encoder_dir/'lm')                    # the language model's tokenizer
+    dls = rank0_first(clas_loaders, src, vocab, cfg['bs'], cfg['valid_pct'], cfg['seed'], cfg['regression'], cfg['workers'], device, backwards, tok, lang)
     learn = text_classifier_learner(dls, AWD_LSTM, config=size, drop_mult=0.5, pretrained=False, opt_func=partial(Adam, wd=0.1), backwards=backwards,
                                     metrics=[rmse] if cfg['regression'] else [accuracy], path=run.path, model_dir=run.work)
     return use_precision(learn.load_encoder(encoder_dir/'encoder'), precision, device)
@@ -561,6 +636,7 @@ def classifier_stage(run:RunFolder, learn, cfg:dict):
     "Gradual unfreezing with discriminative learning rates (`fine_tune_ulmfit`), resumable after each of its stages"
     from ulmfit_nb.lm_finetune import EpochCheckpoints
     from ulmfit_nb.classifier import fine_tune_ulmfit, stage_title
+    import ulmfit_nb.distributed                  # a TextLearner's `distrib_ctx`
     run.start('classifier')
     schedule = parse_clas_epochs(cfg['epochs_clas'])
     done = run.progress('classifier').get('stages_done', 0)
@@ -571,11 +647,11 @@ def classifier_stage(run:RunFolder, learn, cfg:dict):
     def after_stage(stage):
         fname = learn.save(f'clas_{stage + 1}', with_opt=True)
         run.commit(stages_done=stage + 1, checkpoint=fname.stem)
-        for f in run.work.glob('clas_*.pth'):
+        for f in run.work.glob('clas_*.pth') if run.writer else ():
             if f != fname: f.unlink()
         log.stage = f'clas_{stage + 2}'
         if stage + 1 < len(schedule): print(stage_title(stage + 1, schedule))
-    with learn.added_cbs(EpochCheckpoints(None, on_save=log)):
+    with learn.added_cbs(EpochCheckpoints(None, on_save=log)), learn.distrib_ctx():
         fine_tune_ulmfit(learn, lr=cfg['lr_clas'], epochs=schedule, start_stage=done, after_stage=after_stage, show_stages=False)
     last = [r for r in run.state['log'] if r['stage'].startswith('clas')][-1]
     run.finish(schedule=list(schedule), checkpoint=f'clas_{len(schedule)}', **{k: v for k, v in last.items() if k in ('valid_loss', 'accuracy', '_rmse')})
@@ -667,7 +743,8 @@ def write_metrics(run:RunFolder, device:str, precision:str):
     st = run.state
     res = dict(command=f'ulmfit {st["command"]}', started=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(st['started'])),
                wall_seconds=round(sum(s['seconds'] for s in st['done'].values()), 1), stages=st['done'],
-               config=st['config'], device=device, precision=precision, versions=versions(), machine=machine_info(device))
+               config=st['config'], device=device, precision=precision, processes=max(int(os.environ.get('WORLD_SIZE', 1)), 1),
+               versions=versions(), machine=machine_info(device))
     atomic_write_text(run.path/'metrics.json', json.dumps(res, indent=1))
     return res
 
@@ -714,6 +791,9 @@ run_defaults = dict(
     epochs_lm=None,          # 1+10 from pretrained weights (the seed's), 10 from scratch
     lr_lm=None,              # 2e-3 from pretrained weights (the seed's), 5e-3 from scratch; 10x that for frozen epochs
     max_vocab=60000,         # fastai's
+    tokenizer=None,          # spacy (words), or sentencepiece (subwords); pretrained weights bring their own
+    vocab_size=None,         # sentencepiece: fastai's rule, a quarter of the distinct words (at most 30,000)
+    lang=None,               # the texts' language: en, or the pretrained weights'
     encoder=None,            # classify: the folder of an `ulmfit lm` run
     epochs_clas='1,1,1,2',   # the seed's gradual unfreezing
     lr_clas=None,            # fine_tune_ulmfit's: 0.1 * bs / 128
@@ -739,49 +819,83 @@ def check_resume(given:dict, config:dict):
                              f'its {config.get(k)}: drop the option, or start a new run in another --out')
 
 # %% ../nbs/06_cli.ipynb #f0d742f5
-def check_config(cfg:dict, command:str)->DataSource:
+def check_config(cfg:dict, command:str,
+                 processes:int=1                  # the processes of a distributed run, which share each batch
+                )->DataSource:
     "The run's data source, after checking `cfg` as far as it can be without torch"
+    if cfg['bs'] % processes:
+        raise UsageError(f'--bs {cfg["bs"]} is the batch that the {processes} processes torchrun started share: give a multiple of {processes}')
     src = resolve_source(cfg['data'], cfg['text_col'], cfg.get('label_col'), cfg.get('valid_col'), labelled=command != 'lm')
     if command != 'lm' and src.kind == 'csv': read_rows(src, cfg['regression'])
     if command != 'classify':
         if cfg['size']: parse_size(cfg['size'])
         if cfg['epochs_lm']: parse_lm_epochs(cfg['epochs_lm'])
-        if cfg['pretrained'] not in ('auto', 'none', 'wt103'): find_pretrained(cfg['pretrained'])
+        _check_tokenizer(cfg)
     if command != 'lm': parse_clas_epochs(cfg['epochs_clas'])
     if command == 'classify' and not (Path(cfg['encoder'])/'encoder.pth').exists():
         raise UsageError(f'--encoder {cfg["encoder"]} has no encoder.pth: give the --out folder of an `ulmfit lm` (or `ulmfit train`) run')
     return src
 
+def _check_tokenizer(cfg:dict):
+    "`--tokenizer`, `--vocab-size` and `--lang` make sense together, and with the pretrained weights"
+    if cfg['pretrained'] not in ('auto', 'none', 'wt103'): return pretrained_tokenizer(find_pretrained(cfg['pretrained']), cfg)
+    if cfg['pretrained'] == 'wt103' and (cfg.get('tokenizer') == 'sentencepiece' or cfg.get('lang') not in (None, 'en')):
+        raise UsageError("--pretrained wt103: fastai's WikiText-103 model reads English spaCy words: drop --tokenizer and --lang, "
+                         'or train a language model from scratch (--pretrained none)')
+    if cfg.get('vocab_size') is not None and (cfg['vocab_size'] < 1 or cfg.get('tokenizer') != 'sentencepiece'):
+        raise UsageError(f'--vocab-size {cfg["vocab_size"]}: give a positive number of pieces, with --tokenizer sentencepiece (spaCy\'s words have --max-vocab)')
+    if cfg.get('lang') and cfg.get('tokenizer') != 'sentencepiece':
+        import spacy.util
+        try: spacy.util.get_lang_class(cfg['lang'])
+        except Exception: raise UsageError(f"--lang {cfg['lang']}: spaCy has no language {cfg['lang']!r}: give a language code such as en, fr, de, xx (any)") from None
+
 # %% ../nbs/06_cli.ipynb #49dab887
 _stages = {'train': ('lm', 'classifier', 'evaluate'), 'lm': ('lm',), 'classify': ('classifier', 'evaluate')}
 
 def write_reports(run:RunFolder, device:str, precision:str)->dict:
-    "`metrics.json` and `loss_curves.png` for what `run` has done so far"
+    "`metrics.json` and `loss_curves.png` for what `run` has done so far (None in the other processes of a distributed run)"
+    if not run.writer: return None
     if run.state['log']: plot_losses(run.state['log'], run.state['losses'], run.path/'loss_curves.png')
     return write_metrics(run, device, precision)
+
+# %% ../nbs/06_cli.ipynb #335a635f
+def join_processes(device:str)->tuple[int, int]:
+    "(the number of processes, this one's rank): (1, 0) alone, or the processes torchrun started, joined into one group"
+    if int(os.environ.get('WORLD_SIZE', 1)) <= 1: return 1, 0
+    from ulmfit_nb.distributed import setup_distributed
+    return setup_distributed(device), int(os.environ['RANK'])
+
+def _quiet_unless(speak:bool):
+    "Standard output as it is, or thrown away: in a distributed run rank 0 speaks for every process"
+    return contextlib.nullcontext() if speak else contextlib.redirect_stdout(io.StringIO())
 
 # %% ../nbs/06_cli.ipynb #4eedfdf8
 def _minutes(s:float)->str: return f'{s / 60:.1f} min' if s >= 60 else f'{s:.0f} s'
 
 def run_command(command:str, args:argparse.Namespace):
-    "Run the training `command` (train, lm, classify) as `args` say, resuming it with `--resume`"
+    "Run the training `command` (train, lm, classify) as `args` say, resuming it with `--resume`; under torchrun, in every process"
     if getattr(args, 'bidirectional', False): return bidirectional_train(args)
     cfg, given = run_config(args)
-    if not args.resume: src = check_config(cfg, command)
     device = pick_device(args.device)
+    processes, rank = join_processes(device)
+    from ulmfit_nb.distributed import rank0_first
+    if not args.resume: src = rank0_first(check_config, cfg, command, processes)     # rank 0 first: it may download the data
     precision = pick_precision(args.precision, device)
-    with RunFolder(args.out, command, cfg, args.resume) as run:
-        if args.resume: check_resume(given, run.config); src = check_config(run.config, command)
+    run = RunFolder(args.out, command, cfg, args.resume, writer=rank == 0)
+    with contextlib.closing(run), _quiet_unless(rank == 0):
+        rank0_first(run.open)                        # rank 0 takes the folder's lock and writes its state; the others read it
+        if args.resume: check_resume(given, run.config); src = check_config(run.config, command, processes)
         cfg = {**run.config, 'workers': args.workers}
         todo = [s for s in _stages[command] if not run.finished(s)]
-        print(f'ulmfit {command}: {src.name} -> {run.path} ({device}, {precision})'
+        print(f'ulmfit {command}: {src.name} -> {run.path} ({device}, {precision}' + (f', {processes} processes)' if processes > 1 else ')')
               + (f'; resuming: {", ".join(s for s in _stages[command] if s not in todo) or "no stage"} finished' if args.resume else ''))
         if 'lm' in todo: lm_stage(run, src, cfg, device, precision); write_reports(run, device, precision)
         if 'classifier' in todo or 'evaluate' in todo:
             learn = classifier_learner(run, src, cfg, run.path if command == 'train' else cfg['encoder'], device, precision)
             if 'classifier' in todo: classifier_stage(run, learn, cfg); write_reports(run, device, precision)
-            if 'evaluate' in todo: evaluate_stage(run, learn, cfg, device, precision)
+            if 'evaluate' in todo and run.writer: evaluate_stage(run, learn, cfg, device, precision)    # rank 0 alone
         metrics = write_reports(run, device, precision)
+    if not run.writer: return
     done = metrics['stages']
     if 'evaluate' in done: print('\n' + format_report(done['evaluate']) + '\n')
     summary = ([f"accuracy {done['evaluate']['accuracy']:.4f}" if 'accuracy' in done['evaluate'] else f"MSE {done['evaluate']['mse']:.4f}"]
@@ -815,6 +929,7 @@ def bidirectional_train(args:argparse.Namespace):
     for direction in ('fwd', 'bwd'):
         print(f'\n=== {"forward" if direction == "fwd" else "backward"} model: {out/direction} ===')
         run_command('train', _direction_args(args, direction))
+    if int(os.environ.get('RANK', 0)): return                             # under torchrun, rank 0 makes the ensemble
     outputs = [np.load(out/d/'valid_outputs.npz') for d in ('fwd', 'bwd')]
     if not np.array_equal(outputs[0]['targets'], outputs[1]['targets']):
         raise UsageError(f'the forward and backward runs in {out} were validated on different texts: were they trained on the same data and --seed?')
@@ -1002,6 +1117,13 @@ def _lm_options()->argparse.ArgumentParser:
     g.add_argument('--max-vocab', type=int, metavar='N', help=f'largest vocabulary (default: {run_defaults["max_vocab"]})')
     return p
 
+def _tok_options()->argparse.ArgumentParser:
+    p, g = _group('tokenizer (pretrained weights bring their own)')
+    g.add_argument('--tokenizer', choices=('spacy', 'sentencepiece'), help='spacy: words (the default); sentencepiece: subwords learned from the texts')
+    g.add_argument('--vocab-size', type=int, metavar='N', help='sentencepiece: pieces to learn (default: a quarter of the distinct words, at most 30,000)')
+    g.add_argument('--lang', metavar='CODE', help="the texts' language, e.g. fr or de: spaCy's rules, SentencePiece's character coverage (default: en)")
+    return p
+
 # %% ../nbs/06_cli.ipynb #5896fa73
 def _clas_options()->argparse.ArgumentParser:
     p, g = _group('classifier')
@@ -1018,9 +1140,11 @@ _examples = {
   ulmfit train --data reviews.csv --text-col review --label-col stars --out runs/reviews
   ulmfit train --data imdb --pretrained runs/imdb_lm --epochs-lm 0+1 --out runs/imdb
   ulmfit train --data imdb --size paper --pretrained wt103 --out runs/paper    # the paper's recipe (a GPU)
-  ulmfit train --out runs/demo --resume                 # after Ctrl-C: go on where it stopped''',
+  ulmfit train --out runs/demo --resume                 # after Ctrl-C: go on where it stopped
+  torchrun --standalone --nproc_per_node 4 -m ulmfit_nb.cli train --data imdb --size paper --out runs/paper4   # 4 GPUs''',
     'lm': '''examples:
   ulmfit lm --data my_texts/ --pretrained none --epochs-lm 4 --out runs/my_lm     # a domain language model from scratch
+  ulmfit lm --data textes/ --pretrained none --tokenizer sentencepiece --lang fr --out runs/fr_lm   # French, in subwords
   ulmfit lm --data imdb --pretrained wt103 --size paper --out runs/imdb_lm         # fine-tune WikiText-103 (a GPU)
   ulmfit classify --data labelled.csv --encoder runs/my_lm --out runs/clf           # then a classifier from it''',
     'classify': '''examples:
@@ -1057,8 +1181,8 @@ def make_parser()->argparse.ArgumentParser:
                                 epilog='`ulmfit COMMAND --help` shows a command\'s options and examples.')
     p.add_argument('--version', action='version', version=f'ulmfit_nb {ulmfit_nb.__version__}')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    parents = {'train': [_data_options(), _run_options(), _lm_options(), _clas_options(), _machine_options()],
-               'lm': [_data_options(labelled=False), _run_options(), _lm_options(), _machine_options()],
+    parents = {'train': [_data_options(), _run_options(), _lm_options(), _tok_options(), _clas_options(), _machine_options()],
+               'lm': [_data_options(labelled=False), _run_options(), _lm_options(), _tok_options(), _machine_options()],
                'classify': [_data_options(), _run_options(), _clas_options(), _machine_options()]}
     for name, ps in parents.items():
         c = sub.add_parser(name, parents=ps, help=_about[name][0], description=textwrap.fill(_about[name][1], 100), epilog=_examples[name],
@@ -1098,12 +1222,20 @@ def _quiet_terminal():
     if not sys.stdout.isatty(): fp.NO_BAR, fp.ConsoleProgressBar.fill = True, ''    # (fastprogress prints its fill character once per bar)
     warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 
+# %% ../nbs/06_cli.ipynb #29f90661
+def _leave_processes():
+    "Leave the group of a distributed run, if this process joined one (without importing torch for `ulmfit --help`)"
+    dist = sys.modules.get('torch.distributed')
+    if dist is not None and dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+
 # %% ../nbs/06_cli.ipynb #858eb1d9
 def main(argv:list[str]|None=None)->int:
     "Run the `ulmfit` command line on `argv` (default: `sys.argv`); return the exit code: 0 done, 2 bad input, 130 interrupted, 1 a bug"
     args = make_parser().parse_args(argv)
     _quiet_terminal()
     try:
+        if args.command in ('predict', 'eval') and int(os.environ.get('WORLD_SIZE', 1)) > 1:
+            raise UsageError(f'`ulmfit {args.command}` runs in one process: start it without torchrun')
         _commands[args.command](args)
         return 0
     except KeyboardInterrupt:
@@ -1120,3 +1252,7 @@ def main(argv:list[str]|None=None)->int:
         print(f'ulmfit {args.command}: unexpected {type(e).__name__}: {_one_line(e)} (run it again with --debug for the traceback, '
               'and please report it)', file=sys.stderr)
         return 1
+    finally: _leave_processes()
+
+# %% ../nbs/06_cli.ipynb #d56fc3d4
+if __name__ == '__main__': sys.exit(main())

@@ -14,12 +14,13 @@ from fastcore.meta import delegates
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from fastai.data.transforms import CategoryMap, ColSplitter, GrandparentSplitter, RandomSplitter, parent_label
-from fastai.torch_core import default_device, display_df
+from fastai.torch_core import default_device, display_df, to_detach
 
-from .tokenize import Numericalize, TokenizedCorpus, check_vocab, make_vocab, tokenize_df, tokenize_folder, PAD
+from .tokenize import Numericalize, TokenizedCorpus, check_vocab, make_vocab, text_files, tokenize_df, tokenize_folder, PAD
 
 # %% auto #0
-__all__ = ['TextDataset', 'check_sizes', 'LMDataLoader', 'pad_input_chunk', 'SortedDL', 'TextDataLoaders', 'decode_labels']
+__all__ = ['TextDataset', 'check_sizes', 'shard_slice', 'check_shard', 'LMDataLoader', 'pad_input_chunk', 'SortedDL',
+           'TextDataLoaders', 'decode_labels']
 
 # %% ../nbs/02_data.ipynb #e9f6d2b0
 class TextDataset:
@@ -50,6 +51,21 @@ def check_sizes(**sizes):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise ValueError(f'{name} must be a positive whole number, got {v!r}')
 
+# %% ../nbs/02_data.ipynb #28934a15
+def shard_slice(n:int, rank:int, world_size:int)->slice:
+    "The contiguous part of `n` items that process `rank` of `world_size` reads (the parts' sizes differ by one at most)"
+    return slice(rank * n // world_size, (rank + 1) * n // world_size)
+
+def check_shard(bs:int, rank:int, world_size:int,
+                training:bool):                   # a training loader: each process must get the same share
+    "A `ValueError` unless every process of `world_size` can read a share of each batch of `bs`"
+    check_sizes(world_size=world_size)
+    if not 0 <= rank < world_size: raise ValueError(f'rank must be one of 0..{world_size - 1}, got {rank!r}')
+    if bs < world_size: raise ValueError(f'bs={bs} is less than the {world_size} processes that share each batch: give each process one row at least')
+    if training and bs % world_size:
+        raise ValueError(f'bs={bs} cannot be shared equally by {world_size} processes (their gradients are averaged with equal weights): '
+                         f'use a multiple of {world_size}')
+
 # %% ../nbs/02_data.ipynb #62623b48
 class LMDataLoader(DataLoader):
     "Language-model batches: the documents as one stream, `bs` rows read side by side, `seq_len` tokens at a time"
@@ -58,9 +74,11 @@ class LMDataLoader(DataLoader):
                  seq_len:int=72,                  # tokens per batch and row (BPTT length)
                  shuffle:bool=False,              # a new document order at each epoch (training)
                  backwards:bool=False,            # each document reversed: for a backward language model
+                 rank:int=0, world_size:int=1,    # distributed training: this process reads its share of the rows (`shard`)
                  num_workers:int=0, **kwargs):
         if num_workers: raise ValueError('LMDataLoader slices whole batches out of one array: it needs no worker processes (num_workers=0)')
         check_sizes(bs=bs, seq_len=seq_len)
+        check_shard(bs, rank, world_size, training=shuffle)
         n_tokens = dataset.n_tokens
         self.bl = (n_tokens - 1) // bs                                   # tokens per row
         if self.bl < seq_len:
@@ -69,6 +87,7 @@ class LMDataLoader(DataLoader):
                              f'(at most {max((n_tokens - 1) // seq_len, 0)}) or seq_len, or more text')
         self.n_batches = -(-self.bl // seq_len)
         self.seq_len, self.backwards, self._stream = seq_len, backwards, None
+        self.rank, self.world_size, self.rows = rank, world_size, shard_slice(bs, rank, world_size)   # rows: this process's
         super().__init__(dataset, bs=bs, shuffle=shuffle, n=self.n_batches * bs, **kwargs)
         self.n_inp, self.vocab = 1, dataset.vocab
 
@@ -90,19 +109,19 @@ def _epoch_stream(self:LMDataLoader)->np.ndarray:
 # %% ../nbs/02_data.ipynb #0b2cd2e2
 @patch
 def create_batches(self:LMDataLoader, samps:list|None=None):
-    "Yield the epoch's batches: windows of the `bs` rows of the stream"
+    "Yield the epoch's batches: windows of the `bs` rows of the stream (of this process's rows)"
     stream = self._epoch_stream()
     n = self.bs * self.bl
     xs, ys = stream[:n].reshape(self.bs, self.bl), stream[1:n + 1].reshape(self.bs, self.bl)   # (bs, bl) views
     for b in range(self.n_batches):
         cols = slice(b * self.seq_len, (b + 1) * self.seq_len)
-        yield (torch.from_numpy(xs[:, cols].astype(np.int64)), torch.from_numpy(ys[:, cols].astype(np.int64)))
+        yield (torch.from_numpy(xs[self.rows, cols].astype(np.int64)), torch.from_numpy(ys[self.rows, cols].astype(np.int64)))
 
 # %% ../nbs/02_data.ipynb #2d96dbd4
 @patch
 def new(self:LMDataLoader, dataset:TextDataset|None=None, **kwargs):
     "A copy of this loader with some settings changed (and the language-model ones kept)"
-    kwargs = {'seq_len': self.seq_len, 'backwards': self.backwards, **kwargs}
+    kwargs = {'seq_len': self.seq_len, 'backwards': self.backwards, 'rank': self.rank, 'world_size': self.world_size, **kwargs}
     return DataLoader.new(self, dataset=dataset, **kwargs)
 
 # %% ../nbs/02_data.ipynb #75ce6cb4
@@ -129,12 +148,15 @@ class SortedDL(DataLoader):
                  seq_len:int=72,                 # window length for the padding
                  pad_idx:int|None=None,          # default: the id of xxpad in the vocabulary
                  backwards:bool=False,           # each document reversed (backward classifier)
+                 rank:int=0, world_size:int=1,   # distributed training: this process reads its share of every batch (`shard`)
                  num_workers:int=0, **kwargs):
         if num_workers: raise ValueError('SortedDL pads whole batches at once: it needs no worker processes (num_workers=0)')
         if len(dataset) == 0: raise ValueError('SortedDL got no documents: check the split (an empty validation set?)')
         check_sizes(bs=bs, seq_len=seq_len)
+        check_shard(bs, rank, world_size, training=shuffle)
+        if len(dataset) < world_size: raise ValueError(f'{len(dataset)} documents cannot be shared by {world_size} processes: give more texts')
         kwargs.setdefault('drop_last', shuffle)          # as fastai's training loaders: a last batch of one text would break BatchNorm
-        self.seq_len, self.backwards = seq_len, backwards
+        self.seq_len, self.backwards, self.rank, self.world_size = seq_len, backwards, rank, world_size
         self.pad_idx = _pad_idx(dataset.vocab) if pad_idx is None else pad_idx
         self.res = dataset.lengths
         self.idx_max = int(np.argmax(self.res))
@@ -170,17 +192,26 @@ def shuffle_fn(self:SortedDL, idxs):
         batches = [batches[0], *middle, batches[-1]]
     return list(np.concatenate(batches))
 
+# %% ../nbs/02_data.ipynb #16a849fe
+@patch
+def batch_idxs(self:SortedDL, samps)->list[np.ndarray]:
+    "The dataset positions in each batch of an epoch read in the order `samps` (whole batches: each process reads its share)"
+    idxs = np.asarray(list(samps), dtype=np.int64)
+    n = len(idxs) - len(idxs) % self.bs if self.drop_last else len(idxs)     # training: no incomplete last batch
+    if n == 0: return []
+    starts = list(range(0, n, self.bs))
+    if len(starts) > 1 and n - starts[-1] < self.world_size: starts.pop()    # too small to share: joins the batch before
+    return np.split(idxs[:n], starts[1:])
+
 # %% ../nbs/02_data.ipynb #d0693a0b
 @patch
 def create_batches(self:SortedDL, samps:list):
     "Yield padded batches of the documents of `samps`, with their labels"
     ds = self.dataset
-    idxs = list(samps)
-    n = len(idxs) - len(idxs) % self.bs if self.drop_last else len(idxs)    # training: no incomplete last batch
-    for i in range(0, n, self.bs):
-        chunk = idxs[i:i + self.bs]
+    for batch in self.batch_idxs(samps):
+        chunk = batch[shard_slice(len(batch), self.rank, self.world_size)]          # this process's share (all of it, alone)
         docs = [ds.doc(j)[::-1] if self.backwards else ds.doc(j) for j in chunk]
-        x = torch.from_numpy(pad_input_chunk(docs, self.pad_idx, self.seq_len))
+        x = torch.from_numpy(pad_input_chunk(docs, self.pad_idx, self.seq_len, pad_len=int(self.res[batch].max())))   # as wide as the whole batch
         if ds.labels is None: yield (x,)
         else: yield x, torch.from_numpy(np.stack([ds.label(j) for j in chunk]))
 
@@ -188,8 +219,30 @@ def create_batches(self:SortedDL, samps:list):
 @patch
 def new(self:SortedDL, dataset:TextDataset|None=None, **kwargs):
     "A copy of this loader with some settings changed (and the padding ones kept)"
-    kwargs = {'seq_len': self.seq_len, 'pad_idx': self.pad_idx, 'backwards': self.backwards, **kwargs}
+    kwargs = {'seq_len': self.seq_len, 'pad_idx': self.pad_idx, 'backwards': self.backwards, 'rank': self.rank, 'world_size': self.world_size, **kwargs}
     return DataLoader.new(self, dataset=dataset, **kwargs)
+
+# %% ../nbs/02_data.ipynb #a803b67a
+@patch
+def shard(self:LMDataLoader|SortedDL, rank:int, world_size:int,
+          **kwargs):                        # other settings to change, e.g. `device`
+    "This loader as process `rank` of `world_size` reads it: its share of every batch of the epochs this loader would read next"
+    res = self.new(rank=rank, world_size=world_size, **kwargs)
+    res.rng.setstate(self.rng.getstate())     # the epochs' order comes from this generator: the same state, the same epochs
+    return res
+
+# %% ../nbs/02_data.ipynb #61185887
+@patch
+def __len__(self:SortedDL):
+    "Batches per epoch (an incomplete last one counts, except in training, or when it joins the one before)"
+    n_full, rest = divmod(self.n, self.bs)
+    return n_full + int(rest > 0 and not self.drop_last and (rest >= self.world_size or n_full == 0))
+
+# %% ../nbs/02_data.ipynb #05abf6f1
+@patch
+def to_detach(self:LMDataLoader|SortedDL, b, cpu:bool=True, gather:bool=True):
+    "fastai's `to_detach`, except that a shard's values stay this process's own"
+    return to_detach(b, cpu, gather and self.world_size == 1)
 
 # %% ../nbs/02_data.ipynb #88573c7d
 class TextDataLoaders(DataLoaders):
@@ -210,6 +263,10 @@ def _numericalized(corpus:TokenizedCorpus, text_vocab, min_freq, max_vocab)->Tok
     vocab = check_vocab(text_vocab, 'text_vocab') if text_vocab is not None else make_vocab(corpus, min_freq=min_freq, max_vocab=max_vocab)
     _pad_idx(vocab)
     return Numericalize(vocab).corpus(corpus)
+
+def _with_tok(tok_kwargs:dict|None, tok)->dict:
+    "`tok_kwargs` with the tokenizer `tok`, when one is given"
+    return {**ifnone(tok_kwargs, {}), **({} if tok is None else {'tok': tok})}
 
 # %% ../nbs/02_data.ipynb #b1d62696
 def _no_missing(labels:pd.Series):
@@ -301,13 +358,15 @@ def from_df(cls:TextDataLoaders, df:pd.DataFrame,
              is_lm:bool=False,                   # language model (no labels)
              valid_col:str|None=None,            # a boolean column: True for the validation rows
              min_freq:int=3, max_vocab:int=60000,  # vocabulary, when it is built here
+             tok=None,                           # the tokenizer (default: spaCy's words); an untrained `SentencePieceTokenizer` learns from the training rows
              tok_kwargs:dict|None=None,          # for `tokenize_df`: n_workers, lang, rules, cache, cache_dir...
              **kwargs):
     "Loaders for the texts (and labels) of `df`; `is_lm=True` for a language model"
-    corpus = _numericalized(tokenize_df(df, text_col, **ifnone(tok_kwargs, {})), text_vocab, min_freq, max_vocab)
     if valid_col is not None and valid_col not in df.columns:
         raise KeyError(f'valid_col {valid_col!r} is not a column (columns: {list(df.columns)})')
     splits = ColSplitter(valid_col)(df) if valid_col is not None else RandomSplitter(valid_pct, seed=seed)(df)
+    tok_kwargs = _with_tok(tok_kwargs, tok)
+    corpus = _numericalized(tokenize_df(df, text_col, learn_from=splits[0], **tok_kwargs), text_vocab, min_freq, max_vocab)
     labels = None if is_lm else _label_values(df, label_col)
     return cls.from_corpus(corpus, splits, labels, path=path, tok_kwargs=tok_kwargs, **kwargs)
 
@@ -337,14 +396,15 @@ def from_folder(cls:TextDataLoaders, path:str|Path,     # the folder: texts unde
                  get_y=parent_label,                    # a file's label (default: its folder's name)
                  min_freq:int=3, max_vocab:int=60000,
                  folders:list|None=None,                # with `valid_pct`: only these sub-folders (e.g. train, test, unsup)
+                 tok=None,                              # the tokenizer (default: spaCy's words); an untrained `SentencePieceTokenizer` learns from the training files
                  tok_kwargs:dict|None=None,             # for `tokenize_folder`
                  **kwargs):
     "Loaders for the `.txt` files under `path`: split by folder (`train`/`valid`) or at random (`valid_pct`)"
-    path = Path(path)
-    corpus = _numericalized(tokenize_folder(path, folders=[train, valid] if valid_pct is None else folders, **ifnone(tok_kwargs, {})),
-                            text_vocab, min_freq, max_vocab)
-    files = [path/n for n in corpus.names]
+    path, folders = Path(path), [train, valid] if valid_pct is None else folders
+    tok_kwargs = _with_tok(tok_kwargs, tok)
+    files = text_files(path, tok_kwargs.get('extensions', ('.txt',)), folders)
     splits = GrandparentSplitter(train_name=train, valid_name=valid)(files) if valid_pct is None else RandomSplitter(valid_pct, seed=seed)(files)
+    corpus = _numericalized(tokenize_folder(path, folders=folders, learn_from=splits[0], **tok_kwargs), text_vocab, min_freq, max_vocab)
     labels = None if is_lm else pd.Series([get_y(f) for f in files], index=corpus.names)
     return cls.from_corpus(corpus, splits, labels, path=path, tok_kwargs=tok_kwargs, **kwargs)
 

@@ -17,9 +17,10 @@ from fastai.callback.rnn import rnn_cbs
 from fastai.callback.progress import ProgressCallback      # registers fastai's progress bar and training-log table
 import fastai.callback.schedule, fastai.callback.fp16      # Learner.fit_one_cycle, lr_find; Learner.to_fp16
 from fastai.data.external import untar_data
+from fastai.torch_core import get_model, rank_distrib
 
 from .core import atomic_save, read_checkpoint, read_vocab, save_with_vocab
-from .tokenize import BOS, PAD, UNK, TK_MAJ, TK_UP, TK_REP, TK_WREP, tokenize1, Numericalize
+from .tokenize import BOS, PAD, UNK, TK_MAJ, TK_UP, TK_REP, TK_WREP, TOKEN_SETTINGS, Numericalize, SentencePieceTokenizer, tokenize_texts
 from .data import LMDataLoader
 from .model import AWD_LSTM, get_language_model, model_meta, load_weights, read_state, cpu_bf16_pays
 
@@ -64,9 +65,10 @@ class TextLearner(Learner):
 # %% ../nbs/04_lm_finetune.ipynb #eb2cd175
 @patch
 def save(self:TextLearner, file:str, with_opt:bool=True):
-    "Save model (and optimizer) state to `path/model_dir/file.pth`, atomically"
+    "Save model (and optimizer) state to `path/model_dir/file.pth`, atomically; in distributed training rank 0 writes"
     fname = join_path_file(file, self.path/self.model_dir, ext='.pth')
-    state = self.model.state_dict()
+    if rank_distrib(): return fname                   # the other processes hold the same weights: the file's name only, as fastai's
+    state = get_model(self.model).state_dict()        # the model itself, unwrapped from DistributedDataParallel
     if with_opt and getattr(self, 'opt', None) is not None: state = {'model': state, 'opt': self.opt.state_dict()}
     atomic_save(state, fname)
     return fname
@@ -78,7 +80,7 @@ def load(self:TextLearner, file:str, with_opt:bool=True, strict:bool=True,
     "Load `path/model_dir/file.pth` (fastai's or ours), and the optimizer state when there is one"
     fname = join_path_file(file, self.path/self.model_dir, ext='.pth')
     ckpt = read_checkpoint(fname)
-    load_weights(self.model, ckpt, strict=strict, name=str(fname))
+    load_weights(get_model(self.model), ckpt, strict=strict, name=str(fname))
     if with_opt and set(ckpt) == {'model', 'opt'}:
         if self.opt is None: self.create_opt()
         try: self.opt.load_state_dict(ckpt['opt'])
@@ -86,12 +88,15 @@ def load(self:TextLearner, file:str, with_opt:bool=True, strict:bool=True,
     return self
 
 # %% ../nbs/04_lm_finetune.ipynb #108ccc38
-def _encoder(model): return model[0].module if hasattr(model[0], 'module') else model[0]
+def _encoder(model):
+    model = get_model(model)                          # unwrapped from DistributedDataParallel
+    return model[0].module if hasattr(model[0], 'module') else model[0]
 
 @patch
 def save_encoder(self:TextLearner, file:str):
-    "Save the encoder to `path/model_dir/file.pth` and its vocabulary to `file.vocab.json`, both or neither"
+    "Save the encoder to `path/model_dir/file.pth` and its vocabulary to `file.vocab.json`, both or neither (rank 0 of a distributed run)"
     fname = join_path_file(file, self.path/self.model_dir, ext='.pth')
+    if rank_distrib(): return fname
     return save_with_vocab(_encoder(self.model).state_dict(), fname, self.dls.text_vocab, fname.with_suffix('.vocab.json'))
 
 # %% ../nbs/04_lm_finetune.ipynb #a766569f
@@ -235,9 +240,9 @@ def predict(self:LMLearner, text:str,
             min_p:float|None=None,         # never sample a word less likely than this
             decoder=decode_spec_tokens)->str:
     "`text` followed by `n_words` words sampled from the model, as readable text"
-    vocab = self.dls.text_vocab
-    num = Numericalize(vocab)
-    ids = torch.from_numpy(num(tokenize1(text)).astype(np.int64))[None]      # (1, n_prompt)
+    vocab, tok_kwargs = self.dls.text_vocab, getattr(self.dls, 'tok_kwargs', {})
+    prompt = tokenize_texts([text], n_workers=0, progress=False, **{k: v for k, v in tok_kwargs.items() if k in TOKEN_SETTINGS})[0]   # as the texts were
+    ids = torch.from_numpy(Numericalize(vocab)(prompt).astype(np.int64))[None]      # (1, n_prompt)
     model = self.model.eval()
     model.reset()
     new = []
@@ -252,8 +257,9 @@ def predict(self:LMLearner, text:str,
         new.append(idx)
         inp = torch.tensor([[idx]], device=dev)                             # only the new word: the state carries the rest
     model.reset()
-    toks = [vocab[i] for i in ids[0].tolist() + new if vocab[i] not in (BOS, PAD)]
-    return ' '.join(decoder(toks))
+    toks = [vocab[i] for i in ids[0].tolist() + new]
+    if isinstance(tok_kwargs.get('tok'), SentencePieceTokenizer): toks = ''.join(toks).replace('\u2581', ' ').split()   # pieces into words
+    return ' '.join(decoder([t for t in toks if t not in (BOS, PAD)]))
 
 # %% ../nbs/04_lm_finetune.ipynb #e1c0a002
 class EpochCheckpoints(Callback):
@@ -276,5 +282,5 @@ class EpochCheckpoints(Callback):
             return
         fname = self.learn.save(f'{self.fname}_{self.epoch}', with_opt=True) if self.fname else None
         if self.on_save is not None: self.on_save(self.learn, self.epoch, fname)
-        if self.keep_last and self.last is not None: Path(self.last).unlink(missing_ok=True)
+        if self.keep_last and self.last is not None and not rank_distrib(): Path(self.last).unlink(missing_ok=True)   # rank 0 wrote it
         self.last = fname

@@ -4,13 +4,14 @@
 
 # %% ../nbs/01_tokenize.ipynb #14ce69e4
 from __future__ import annotations
-import hashlib, html, inspect, json, operator, os, re, threading, time
+import hashlib, html, inspect, json, operator, os, re, tempfile, threading, time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -23,11 +24,12 @@ from .core import atomic_write
 
 # %% auto #0
 __all__ = ['UNK', 'PAD', 'BOS', 'EOS', 'FLD', 'TK_REP', 'TK_WREP', 'TK_UP', 'TK_MAJ', 'text_spec_tok', 'text_proc_rules',
-           'text_postproc_rules', 'WordTokenizer', 'TOKEN_SETTINGS', 'CACHE_VERSION', 'fix_html', 'replace_rep',
-           'replace_wrep', 'spec_add_spaces', 'rm_useless_spaces', 'replace_all_caps', 'replace_maj', 'lowercase',
-           'replace_space', 'SpacyTokenizer', 'tokenize1', 'TokenizedCorpus', 'TokenizeError', 'tokenize_texts',
-           'check_texts', 'default_cache_dir', 'tokenize_df', 'tokenize_csv', 'tokenize_folder', 'make_vocab',
-           'check_vocab', 'id_dtype', 'Numericalize']
+           'text_postproc_rules', 'WordTokenizer', 'TOKEN_SETTINGS', 'CACHE_VERSION', 'eu_langs', 'fix_html',
+           'replace_rep', 'replace_wrep', 'spec_add_spaces', 'rm_useless_spaces', 'replace_all_caps', 'replace_maj',
+           'lowercase', 'replace_space', 'SpacyTokenizer', 'tokenize1', 'TokenizedCorpus', 'TokenizeError',
+           'tokenize_texts', 'check_texts', 'default_cache_dir', 'tokenize_df', 'tokenize_csv', 'text_files',
+           'tokenize_folder', 'SentencePieceTokenizer', 'default_vocab_sz', 'make_vocab', 'check_vocab', 'id_dtype',
+           'Numericalize']
 
 # %% ../nbs/01_tokenize.ipynb #5fa295da
 UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ = "xxunk xxpad xxbos xxeos xxfld xxrep xxwrep xxup xxmaj".split()
@@ -355,13 +357,15 @@ def _run_chunks(items, are_files, tok, rules, post_rules, n_workers, encoding, p
 def tokenize_texts(texts:list[str],                  # the documents
                    n_workers:int|None=None,          # worker processes (default: all cores; 0 or 1: this process)
                    rules:list|None=None,             # text rules (default: `text_proc_rules`)
-                   tok:SpacyTokenizer|None=None,     # word tokenizer (default: `SpacyTokenizer(lang)`)
+                   tok:SpacyTokenizer|None=None,     # the tokenizer (default: `SpacyTokenizer(lang)`), or a `SentencePieceTokenizer`
                    lang:str='en',                    # spaCy language when `tok` is not given
                    post_rules:list|None=None,        # token rules (default: `text_postproc_rules`)
                    progress:bool=True                # show a progress bar
                   )->TokenizedCorpus:
     "Tokenize `texts` in parallel: a `TokenizedCorpus` (tokens, word counts) in the order of `texts`"
-    return _tokenize(check_texts(texts), False, _tok_settings(locals()))   # locals(): this call's arguments
+    texts, a = check_texts(texts), _tok_settings(locals())                 # locals(): this call's arguments
+    _learn_pieces(a, lambda: texts)
+    return _tokenize(texts, False, a)
 
 def check_texts(texts, name:str='texts')->list[str]:
     "`texts` as a list of strings; a `TypeError` naming `name` for one string (which would be read as its characters) or a non-text"
@@ -381,6 +385,10 @@ def _tok_settings(kwargs:dict)->dict:
     args.apply_defaults()
     a = {k: v for k, v in args.arguments.items() if k != 'texts'}
     return {**a, 'rules': list(ifnone(a['rules'], text_proc_rules)), 'post_rules': list(ifnone(a['post_rules'], text_postproc_rules))}
+
+def _learn_pieces(a:dict, texts:Callable):
+    "A tokenizer that learns from the texts (an untrained `SentencePieceTokenizer`, below) learns from `texts()` first, as fastai's"
+    if getattr(a['tok'], 'needs_training', False): a['tok'].train(texts(), a['rules'], progress=a['progress'])
 
 # %% ../nbs/01_tokenize.ipynb #513c8912
 def _tokenize(items:list, are_files:bool, a:dict, encoding:str='utf-8', names=None, meta=None)->TokenizedCorpus:
@@ -420,8 +428,9 @@ def _fn_key(f, depth:int=0):
 def _settings_key(rules, post_rules, tok:SpacyTokenizer|None, lang:str, extra=()):
     "What decides the tokens, besides the source (`tok`, when given, says the language and special tokens)"
     lang, special_toks = (tok.lang, tok.special_toks) if tok is not None else (lang, text_spec_tok)
+    model = [tok.fingerprint] if getattr(tok, 'fingerprint', None) else []      # a SentencePiece model: the pieces it learned
     return json.dumps([CACHE_VERSION, [_fn_key(r) for r in rules], [_fn_key(r) for r in post_rules],
-                       lang, list(special_toks), list(extra)])
+                       lang, list(special_toks), list(extra)] + model)
 
 # %% ../nbs/01_tokenize.ipynb #21d786db
 def _cached(cache_file, fingerprint, build, cache):
@@ -461,6 +470,7 @@ def tokenize_df(df:pd.DataFrame,
                 mark_fields:bool|None=None,       # mark each column with `xxfld i` (default: when several)
                 cache:bool=True,                  # reuse/write the on-disk cache
                 cache_dir:Path|None=None,         # default `default_cache_dir()`
+                learn_from:list|None=None,        # the rows (positions) an untrained SentencePieceTokenizer learns from (default: all)
                 **kwargs)->TokenizedCorpus:
     "Tokenize the texts in `df[text_cols]`, one document per row, using the cache"
     text_cols = [df.columns[c] if isinstance(c, int) else c for c in listify(text_cols)]
@@ -471,6 +481,7 @@ def tokenize_df(df:pd.DataFrame,
             raise ValueError(f'Column {c!r} holds numbers ({df[c].dtype}), not texts: pass the column of the texts as text_cols '
                              f'(columns: {list(df.columns)})')
     texts, a = _join_texts(df, text_cols, ifnone(mark_fields, len(text_cols) > 1)), _tok_settings(kwargs)
+    _learn_pieces(a, lambda: texts if learn_from is None else [texts[i] for i in learn_from])
     h = hashlib.sha1(_settings_key(a['rules'], a['post_rules'], a['tok'], a['lang']).encode())
     for t in texts: h.update(t.encode('utf-8', 'surrogatepass')); h.update(b'\0')
     key = h.hexdigest()
@@ -486,7 +497,11 @@ def tokenize_csv(fname:str|Path,                  # a CSV file
     return tokenize_df(pd.read_csv(fname), text_cols, **kwargs)
 
 # %% ../nbs/01_tokenize.ipynb #58de0322
-def _folder_files(path, extensions, folders):
+def text_files(path:str|Path,                   # the folder
+               extensions:list=('.txt',),        # the files to read
+               folders:list|None=None            # only these sub-folders of `path` (default: all)
+              )->list[Path]:
+    "The files under `path` that `tokenize_folder` reads, in its order (by their path relative to `path`)"
     from fastai.data.transforms import get_files
     path = Path(path)
     if not path.is_dir(): raise FileNotFoundError(f'{path} is not a folder')
@@ -503,12 +518,14 @@ def tokenize_folder(path:str|Path,                      # the folder
                     folders:list|None=None,              # only these sub-folders of `path` (default: all)
                     encoding:str='utf-8',                # the files' encoding
                     cache:bool=True, cache_dir:Path|None=None,   # as in `tokenize_df`
+                    learn_from:list|None=None,           # the files (positions in `text_files`) an untrained SentencePieceTokenizer learns from
                     **kwargs)->TokenizedCorpus:
     "Tokenize the text files under `path`, one document per file, named by its path relative to `path`, using the cache"
     path, extensions = Path(path), list(extensions)
-    files = _folder_files(path, extensions, folders)
+    files = text_files(path, extensions, folders)
     names = [f.relative_to(path).as_posix() for f in files]
     a = _tok_settings(kwargs)
+    _learn_pieces(a, lambda: [_read_text(files[i], encoding) for i in ifnone(learn_from, range(len(files)))])
     settings = _settings_key(a['rules'], a['post_rules'], a['tok'], a['lang'], [encoding])
     h = hashlib.sha1(settings.encode())
     for f, n in zip(files, names):
@@ -517,6 +534,98 @@ def tokenize_folder(path:str|Path,                      # the folder
     where = hashlib.sha1(f'{path.resolve()}\0{extensions}\0{folders}\0{settings}'.encode()).hexdigest()[:20]
     build = lambda meta: _tokenize(files, True, a, encoding, names, meta)
     return _cached(Path(ifnone(cache_dir, default_cache_dir()))/f'{path.name}-{where}.npz', fingerprint, build, cache)
+
+# %% ../nbs/01_tokenize.ipynb #27add707
+eu_langs = ['bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 'hu', 'it', 'lt', 'lv', 'mt', 'nl', 'pl',
+            'pt', 'ro', 'sk', 'sl', 'sv']     # fastai's: SentencePiece covers 99.999% of their characters, 99.98% of others'
+
+class SentencePieceTokenizer:
+    "SentencePiece subword tokenizer for `lang`, trained on your texts (`train`) or loaded; fastai's special tokens stay single pieces"
+    def __init__(self,
+                 lang:str='en',                      # the texts' language: decides `char_coverage`
+                 special_toks:list|None=None,        # single pieces, always (default: `text_spec_tok`)
+                 sp_model:bytes|str|Path|None=None,  # a trained model: its bytes or its file (None: `train` one)
+                 vocab_sz:int|None=None,             # pieces to learn (default: fastai's rule, a quarter of the distinct words)
+                 max_vocab_sz:int=30000,             # the most pieces fastai's rule gives
+                 model_type:str='unigram',           # 'unigram' or 'bpe'
+                 char_coverage:float|None=None):     # share of the characters the pieces cover (default: by `lang`, as fastai)
+        self.lang, self.special_toks, self.model = lang, list(ifnone(special_toks, text_spec_tok)), None
+        self.vocab_sz, self.max_vocab_sz, self.model_type = vocab_sz, max_vocab_sz, model_type
+        self.char_coverage = ifnone(char_coverage, 0.99999 if lang in eu_langs else 0.9998)
+        if sp_model is not None: self.load(sp_model)
+
+    @property
+    def needs_training(self)->bool: return self.model is None
+
+    def orths(self, text:str)->np.ndarray:
+        "The pieces of `text` as keys of `strings`: the model's id, or a hash for a character it does not know (kept as it is, as fastai)"
+        pieces = self.sp.EncodeAsPieces(text)
+        return np.fromiter((self._ids[p] if p in self._ids else self._unknown(p) for p in pieces), dtype=np.uint64, count=len(pieces))
+
+    def _unknown(self, piece:str)->int:
+        "A key for `piece` that every worker process gives it: a hash, above the model's ids"
+        key = 1 << 62 | int.from_bytes(hashlib.blake2b(piece.encode('utf-8', 'surrogatepass'), digest_size=7).digest(), 'little')
+        self._ids[piece], self.strings[key] = key, piece
+        return key
+
+    def __call__(self, items):
+        "Cut each text of `items` into a list of pieces"
+        for text in items: yield self.sp.EncodeAsPieces(str(text))
+
+    def __repr__(self):
+        what = 'untrained' if self.needs_training else f'{len(self.pieces):,} pieces, model {self.fingerprint[:10]}'
+        return f"{type(self).__name__}('{self.lang}', {self.model_type}, {what})"
+
+    def __getstate__(self): return dict(lang=self.lang, special_toks=self.special_toks, sp_model=self.model, vocab_sz=self.vocab_sz,
+                                        max_vocab_sz=self.max_vocab_sz, model_type=self.model_type, char_coverage=self.char_coverage)
+    def __setstate__(self, d): self.__init__(**d)
+
+# %% ../nbs/01_tokenize.ipynb #9e2d4a0e
+@patch
+def load(self:SentencePieceTokenizer, sp_model:bytes|str|Path):
+    "Use the trained SentencePiece model `sp_model` (its bytes, or its `.model` file); returns this tokenizer"
+    import sentencepiece as spm
+    model = sp_model if isinstance(sp_model, bytes) else Path(sp_model).read_bytes()
+    try: self.sp = spm.SentencePieceProcessor(model_proto=model)
+    except Exception as e:
+        raise ValueError(f'{"these bytes are" if isinstance(sp_model, bytes) else str(sp_model) + " is"} not a SentencePiece model ({e})') from None
+    self.model, self.fingerprint = model, hashlib.sha1(model).hexdigest()
+    self.pieces = [self.sp.IdToPiece(i) for i in range(self.sp.GetPieceSize())]     # the model's vocabulary
+    self.strings = dict(enumerate(self.pieces))                                         # key -> piece, as spaCy's string store
+    self._ids = {p: i for i, p in enumerate(self.pieces)}
+    return self
+
+# %% ../nbs/01_tokenize.ipynb #0b759417
+def default_vocab_sz(texts:list[str], max_vocab_sz:int=30000)->int:
+    "fastai's rule for a SentencePiece vocabulary's size: a quarter of the distinct words, rounded up to a multiple of 8, 29 to `max_vocab_sz`"
+    words = set()
+    for t in texts:
+        words.update(t.split())
+        if len(words) // 4 > max_vocab_sz: return max_vocab_sz
+    return max(-(-(len(words) // 4) // 8) * 8, 29)
+
+# %% ../nbs/01_tokenize.ipynb #6c23aa8f
+@patch
+def train(self:SentencePieceTokenizer, texts:list[str],
+          rules:list|None=None,             # applied to each text first (default: `text_proc_rules`)
+          progress:bool=True):              # a progress bar while the rules run
+    "Learn the pieces of `texts` with fastai's settings; returns this tokenizer, trained"
+    import io, sentencepiece as spm
+    texts, rules, ruled = check_texts(texts), ifnone(rules, text_proc_rules), []
+    if not texts: raise ValueError('SentencePieceTokenizer.train got no texts to learn pieces from')
+    for t in progress_bar(texts, leave=False) if progress else texts:
+        for rule in rules: t = rule(t)
+        ruled.append(t)
+    vocab_sz, model = ifnone(self.vocab_sz, default_vocab_sz(ruled, self.max_vocab_sz)), io.BytesIO()
+    try:
+        spm.SentencePieceTrainer.Train(sentence_iterator=(line for t in ruled for line in t.split('\n')), model_writer=model,
+            vocab_size=vocab_sz, character_coverage=self.char_coverage, model_type=self.model_type, unk_id=len(self.special_toks),
+            pad_id=-1, bos_id=-1, eos_id=-1, minloglevel=2, hard_vocab_limit=False,
+            user_defined_symbols=['\u2581' + s for s in self.special_toks])
+    except RuntimeError as e:
+        raise ValueError(f'SentencePiece could not learn {vocab_sz:,} pieces from {len(texts):,} texts ({str(e).strip()[-90:]}): give a '
+                         'larger vocab_sz: the pieces hold every character of the texts and the special tokens') from None
+    return self.load(model.getvalue())
 
 # %% ../nbs/01_tokenize.ipynb #bb82b799
 def make_vocab(counts:Counter|TokenizedCorpus,  # word counts (e.g. `TokenizedCorpus.counter`), or a corpus
