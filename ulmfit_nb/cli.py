@@ -23,7 +23,7 @@ __all__ = ['lm_valid_share', 'lm_valid_max', 'model_sizes', 'run_defaults', 'pre
            'lm_data', 'lm_stage', 'classifier_learner', 'classifier_stage', 'classification_report',
            'regression_report', 'format_report', 'predict_docs', 'save_valid_outputs', 'evaluate_stage', 'machine_info',
            'versions', 'write_metrics', 'plot_losses', 'run_config', 'check_resume', 'check_config', 'write_reports',
-           'join_processes', 'run_command', 'bidirectional_train', 'iter_texts', 'prediction_rows', 'write_rows',
+           'run_command', 'join_processes', 'bidirectional_train', 'iter_texts', 'prediction_rows', 'write_rows',
            'predict_command', 'labelled_texts', 'eval_command', 'Parser', 'make_parser', 'main']
 
 # %% ../nbs/06_cli.ipynb #4af966c0
@@ -391,7 +391,6 @@ def open(self:RunFolder):
         raise UsageError(f'--out {self.path} is in use by another ulmfit run: wait for it to end, or pick another --out') from None
     self._load_state()
 
-# %% ../nbs/06_cli.ipynb #803007bc
 @patch
 def _follow(self:RunFolder):
     "Read the state that rank 0's `open` wrote: the other processes of a distributed run take no lock and write nothing"
@@ -509,23 +508,6 @@ def share_of_texts(dls, share:float, seed:int):
     try: yield
     finally: dls.train = full
 
-# %% ../nbs/06_cli.ipynb #4284e236
-def _lm_model(cfg:dict, device:str):
-    "(pretrained files or None, encoder size) for the run's `--pretrained` and `--size`"
-    size = parse_size(cfg['size']) if cfg['size'] else None
-    spec = cfg['pretrained']
-    if spec == 'auto': spec = 'wt103' if (size or parse_size(_default_size(device))) == model_sizes['paper'] else 'none'
-    pre = find_pretrained(spec, cfg.get('backwards', False))
-    if pre is None: return None, size or parse_size(_default_size(device))
-    pre_size = read_pretrained_size(pre)
-    if size is not None and size != pre_size:
-        raise UsageError(f'--size {cfg["size"]} does not match the pretrained weights {pre.weights}, which are {size_name(pre_size)}: '
-                         'drop --size (pretrained weights decide it)')
-    return pre, pre_size
-
-# %% ../nbs/06_cli.ipynb #f407e82f
-def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
-
 # %% ../nbs/06_cli.ipynb #9c5c1368
 def pretrained_tokenizer(pre:Pretrained, cfg:dict)->tuple:
     "(kind, lang, tokenizer) the pretrained weights `pre` read; an error when `--tokenizer`, `--lang` or `--vocab-size` ask for others"
@@ -550,12 +532,29 @@ def lm_tokenizer(run:RunFolder, cfg:dict, pre:Pretrained|None)->tuple:
 def lm_data(run:RunFolder, src:DataSource, cfg:dict, pre:Pretrained|None, device:str, processes:int)->tuple:
     "(the tokenizer's kind, the language-model loaders) of the run; a SentencePiece model learned on the way is kept in `run.work`"
     kind, lang, tok = lm_tokenizer(run, cfg, pre)
-    print(f'Tokens: {"SentencePiece subwords" if kind == "sentencepiece" else "spaCy words"} ({lang})'
-          + (', pieces learned from the training texts' if tok is not None and tok.needs_training else ''))
     learning = tok is not None and tok.needs_training
+    print(f'Tokens: {"SentencePiece subwords" if kind == "sentencepiece" else "spaCy words"} ({lang})'
+          + (', pieces learned from the training texts' if learning else ''))
     dls = lm_loaders(src, cfg['bs'], 72, cfg['max_vocab'], cfg['seed'], cfg['workers'], device, cfg.get('backwards', False), processes, tok, lang)
     if learning and run.writer: atomic_write(run.work/'tokenizer.model', lambda f: f.write(tok.model))
     return kind, dls
+
+# %% ../nbs/06_cli.ipynb #4284e236
+def _lm_model(cfg:dict, device:str):
+    "(pretrained files or None, encoder size) for the run's `--pretrained` and `--size`"
+    size = parse_size(cfg['size']) if cfg['size'] else None
+    spec = cfg['pretrained']
+    if spec == 'auto': spec = 'wt103' if (size or parse_size(_default_size(device))) == model_sizes['paper'] else 'none'
+    pre = find_pretrained(spec, cfg.get('backwards', False))
+    if pre is None: return None, size or parse_size(_default_size(device))
+    pre_size = read_pretrained_size(pre)
+    if size is not None and size != pre_size:
+        raise UsageError(f'--size {cfg["size"]} does not match the pretrained weights {pre.weights}, which are {size_name(pre_size)}: '
+                         'drop --size (pretrained weights decide it)')
+    return pre, pre_size
+
+# %% ../nbs/06_cli.ipynb #f407e82f
+def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
 
 # %% ../nbs/06_cli.ipynb #504bbc32
 def lm_stage(run:RunFolder, src:DataSource, cfg:dict, device:str, precision:str)->dict:
@@ -858,17 +857,6 @@ def write_reports(run:RunFolder, device:str, precision:str)->dict:
     if run.state['log']: plot_losses(run.state['log'], run.state['losses'], run.path/'loss_curves.png')
     return write_metrics(run, device, precision)
 
-# %% ../nbs/06_cli.ipynb #335a635f
-def join_processes(device:str)->tuple[int, int]:
-    "(the number of processes, this one's rank): (1, 0) alone, or the processes torchrun started, joined into one group"
-    if int(os.environ.get('WORLD_SIZE', 1)) <= 1: return 1, 0
-    from ulmfit_nb.distributed import setup_distributed
-    return setup_distributed(device), int(os.environ['RANK'])
-
-def _quiet_unless(speak:bool):
-    "Standard output as it is, or thrown away: in a distributed run rank 0 speaks for every process"
-    return contextlib.nullcontext() if speak else contextlib.redirect_stdout(io.StringIO())
-
 # %% ../nbs/06_cli.ipynb #4eedfdf8
 def _minutes(s:float)->str: return f'{s / 60:.1f} min' if s >= 60 else f'{s:.0f} s'
 
@@ -901,6 +889,17 @@ def run_command(command:str, args:argparse.Namespace):
     summary = ([f"accuracy {done['evaluate']['accuracy']:.4f}" if 'accuracy' in done['evaluate'] else f"MSE {done['evaluate']['mse']:.4f}"]
                if 'evaluate' in done else []) + ([f"language model perplexity {done['lm']['perplexity']:.1f}"] if 'lm' in done else [])
     print(f'Done in {_minutes(metrics["wall_seconds"])}: {", ".join(summary)}. Written to {run.path}')
+
+# %% ../nbs/06_cli.ipynb #335a635f
+def join_processes(device:str)->tuple[int, int]:
+    "(the number of processes, this one's rank): (1, 0) alone, or the processes torchrun started, joined into one group"
+    if int(os.environ.get('WORLD_SIZE', 1)) <= 1: return 1, 0
+    from ulmfit_nb.distributed import setup_distributed
+    return setup_distributed(device), int(os.environ['RANK'])
+
+def _quiet_unless(speak:bool):
+    "Standard output as it is, or thrown away: in a distributed run rank 0 speaks for every process"
+    return contextlib.nullcontext() if speak else contextlib.redirect_stdout(io.StringIO())
 
 # %% ../nbs/06_cli.ipynb #89336728
 def _direction_pretrained(spec:str|None, direction:str)->str|None:
@@ -1222,7 +1221,6 @@ def _quiet_terminal():
     if not sys.stdout.isatty(): fp.NO_BAR, fp.ConsoleProgressBar.fill = True, ''    # (fastprogress prints its fill character once per bar)
     warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 
-# %% ../nbs/06_cli.ipynb #29f90661
 def _leave_processes():
     "Leave the group of a distributed run, if this process joined one (without importing torch for `ulmfit --help`)"
     dist = sys.modules.get('torch.distributed')

@@ -30,7 +30,6 @@ def distributed_backend(device:str)->str:
     "The `torch.distributed` backend for processes on `device`: NCCL between GPUs, gloo between CPU processes"
     return 'nccl' if torch.device(device).type == 'cuda' else 'gloo'
 
-# %% ../nbs/05a_distributed.ipynb #074b0b6b
 def setup_distributed(device:str='cpu')->int:
     "Join the processes `torchrun` started, once, each on its GPU for `device='cuda'`; return how many there are (1 alone)"
     world = num_distrib()
@@ -54,7 +53,6 @@ def broadcast_object(obj, src:int=0):
     dist.broadcast_object_list(box, src, device=_comm_device())
     return box[0]
 
-# %% ../nbs/05a_distributed.ipynb #3a7c31bd
 def _sendable(e:Exception)->Exception:
     "`e`, or a `RuntimeError` with its message when `e` cannot be pickled"
     try: pickle.loads(pickle.dumps(e)); return e
@@ -94,13 +92,12 @@ def _syncable(m:nn.Module)->bool:
     "A BatchNorm1d with the settings `CPUSyncBatchNorm` handles (fastai's: learned scale and shift, running statistics, a momentum)"
     return type(m) is nn.BatchNorm1d and m.affine and m.track_running_stats and m.momentum is not None
 
-# %% ../nbs/05a_distributed.ipynb #fd754dc9
+# %% ../nbs/05a_distributed.ipynb #9aeb8ded
 def _share_torch_rng(device:torch.device):
     "Every process continues rank 0's torch random generator (and its CUDA one, on a GPU)"
     torch.set_rng_state(broadcast_object(torch.get_rng_state()))
     if device.type == 'cuda': torch.cuda.set_rng_state(broadcast_object(torch.cuda.get_rng_state()))
 
-# %% ../nbs/05a_distributed.ipynb #9aeb8ded
 class TextDistributedTrainer(DistributedTrainer):
     "fastai's `DistributedTrainer` for ulmfit_nb's loaders: each process reads its shard of every batch (`shard`, 02_data)"
     def __init__(self, sync_bn:bool=True,      # BatchNorm statistics of the whole batch: torch's `SyncBatchNorm` on GPUs, `CPUSyncBatchNorm` on CPUs

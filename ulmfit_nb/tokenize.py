@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_tokenize.ipynb #14ce69e4
 from __future__ import annotations
-import hashlib, html, inspect, json, operator, os, re, tempfile, threading, time
+import hashlib, html, inspect, json, operator, os, re, threading, time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
