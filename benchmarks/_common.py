@@ -4,9 +4,9 @@ from importlib.metadata import version, PackageNotFoundError
 from pathlib import Path
 
 def machine() -> str:
-    "One line naming the machine, for the record: CPU model, cores, bf16 units (from `ulmfit_nb.cli.machine_info`), versions"
+    "One line naming the machine, for the record: CPU model, cores, bf16 units (from `ulmfit_nb.core.machine_info`), versions"
     import torch
-    from ulmfit_nb.cli import machine_info
+    from ulmfit_nb.core import machine_info
     m = machine_info('cuda' if torch.cuda.is_available() else 'cpu')
     units = ', '.join(m['cpu_bf16_units']) or 'no bf16 units'
     return (f'{datetime.date.today()} | {m["cpu"]} | {m["cores"]} cores | {units}' + (f' | {m["gpu"]}' if 'gpu' in m else '') +
@@ -15,7 +15,7 @@ def machine() -> str:
 def machine_record() -> dict:
     "The machine and software a result was measured on: CPU model, cores, bf16 units, GPU, date and versions"
     import torch
-    from ulmfit_nb.cli import machine_info
+    from ulmfit_nb.core import machine_info
     m = machine_info('cuda' if torch.cuda.is_available() else 'cpu')
     def v(pkg):
         try: return version(pkg)

@@ -6,12 +6,12 @@
 Wall time counts everything from reading the texts to the accuracy. Measured by this command: the
 baseline (scikit-learn, C=4, sublinear tf, min_df 2) on both datasets; ulmfit_nb on IMDB_SAMPLE from
 scratch (small config, `fine_tune_ulmfit`'s schedule) and, with `--encoder` (an `ulmfit lm` or
-`ulmfit train` run folder), `ulmfit classify` from that encoder; with `--run` (an `ulmfit train` run on
-the whole IMDb), the test accuracy of its exported model by `ulmfit eval`. The training times of those
+`ulmfit train` run folder), `train_classifier` (what `ulmfit classify` runs) from that encoder; with `--run` (an `ulmfit train` run on
+the whole IMDb), the test accuracy of its exported model by `evaluate` (what `ulmfit eval` runs). The training times of those
 runs and of the encoder's pretraining are the ones their `metrics.json` recorded, with the machine
 they ran on: this command reads them, it does not re-run hours of training.
 """
-import json, subprocess, sys, tempfile, time, warnings
+import json, tempfile, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 from benchmarks._common import machine, arg_parser, write_result
@@ -52,14 +52,19 @@ def ulmfit_from_scratch(seed:int=0)->float:
     with learn.no_bar(), learn.no_logging(): fine_tune_ulmfit(learn, show_stages=False)
     return float(learn.recorder.values[-1][2])
 
-def ulmfit(*args)->dict:
-    "Run the `ulmfit` command line in a fresh process; its metrics.json (or report) as a dict, and the wall time"
+def classify_from(encoder:str)->dict:
+    "`train_classifier` on IMDB_SAMPLE from `encoder` (the recipe's API, as `ulmfit classify` runs it): its metrics, and the wall time"
+    from ulmfit_nb.recipe import train_classifier
     with tempfile.TemporaryDirectory() as d:
-        out = Path(d)/('report.json' if args[0] == 'eval' else 'run')
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, '-c', 'import sys; from ulmfit_nb.cli import main; sys.exit(main())', *args, '--out', str(out)], check=True, stdout=subprocess.DEVNULL)
-        dt = time.perf_counter() - t0
-        return dict(json.loads((out if args[0] == 'eval' else out/'metrics.json').read_text()), measured_seconds=dt)
+        run = train_classifier('imdb_sample', Path(d)/'run', encoder=encoder, show=False)
+        return dict(run.metrics, measured_seconds=time.perf_counter() - t0)
+
+def evaluate_on_imdb(model:Path)->dict:
+    "The test accuracy of `model` on the 25,000 IMDb test reviews (the recipe's `evaluate`, as `ulmfit eval` runs it), and the wall time"
+    from ulmfit_nb.recipe import evaluate
+    t0 = time.perf_counter()
+    return dict(evaluate(model, 'imdb', progress=False), measured_seconds=time.perf_counter() - t0)
 
 def recorded(run:Path)->dict:
     "What an `ulmfit` run recorded: its wall time, machine and precision, and the same for the run its encoder came from"
@@ -92,12 +97,12 @@ if __name__ == '__main__':
         rows.append(row('IMDB_SAMPLE', 'ulmfit_nb, small model from scratch (no pretraining)', acc, dt, 'measured, tokenization included'))
         print(f'IMDB_SAMPLE: ulmfit_nb from scratch {acc:.4f} in {dt:.0f} s', flush=True)
     if args.encoder:
-        m = ulmfit('classify', '--data', 'imdb_sample', '--encoder', args.encoder)
+        m = classify_from(args.encoder)
         rows.append(row('IMDB_SAMPLE', 'ulmfit_nb, small model from an IMDb-pretrained encoder (`ulmfit classify`)', m['stages']['evaluate']['accuracy'],
                         m['measured_seconds'], 'measured; plus the pretraining its run recorded', pretraining=recorded(args.encoder)))
         print(f'IMDB_SAMPLE: ulmfit classify from {args.encoder}: {rows[-1]["accuracy"]:.4f} in {rows[-1]["seconds"]:.0f} s', flush=True)
     if args.run:
-        m = ulmfit('eval', '--data', 'imdb', '--model', str(Path(args.run)/'model.pth'))
+        m = evaluate_on_imdb(Path(args.run)/'model.pth')
         rec = recorded(args.run)
         rows.append(row('IMDb', 'ulmfit_nb, small model, `ulmfit train` (IMDb-pretrained language model)', m['accuracy'], rec['seconds'],
                         'accuracy measured by `ulmfit eval`; training time recorded by the run', recorded=rec, eval_seconds=m['measured_seconds']))

@@ -15,7 +15,7 @@ from benchmarks._common import machine, arg_parser, row, write_result
 import numpy as np
 from fastai.data.external import untar_data, URLs
 from ulmfit_nb.tokenize import tokenize_texts
-from ulmfit_nb.model import cpu_bf16_pays
+from ulmfit_nb.precision import cpu_bf16_pays
 from ulmfit_nb.classifier import load_classifier
 
 def imdb_sample(n:int, seed:int=0)->tuple[list, list]:
@@ -34,10 +34,10 @@ def main(model:str, n:int=2000, runs:int=3, bs:int=64, json_path=None):
     corpus = clf.num.corpus(tokenize_texts(texts, progress=False, **clf.tok_kwargs))
     docs = [corpus.doc_ids(i) for i in range(len(corpus))]
     times, probs = {'fp32': [], 'bf16': []}, {}
-    clf.bf16 = False; clf.predict_ids(docs[:bs], bs=bs, progress=False)           # warm-up
+    clf.precision = 'fp32'; clf.predict_ids(docs[:bs], bs=bs, progress=False)           # warm-up
     for _ in range(runs):
         for mode in ('fp32', 'bf16'):
-            clf.bf16 = mode == 'bf16'
+            clf.precision = mode
             t0 = time.perf_counter(); probs[mode] = clf.predict_ids(docs, bs=bs, progress=False); times[mode].append(time.perf_counter() - t0)
     rate = {m: n / statistics.median(t) for m, t in times.items()}
     lab = {m: np.array(clf.classes)[p.argmax(1)] for m, p in probs.items()}

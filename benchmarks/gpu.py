@@ -7,12 +7,13 @@
    libraries build language-model loaders from the same `--speed-texts` IMDb train reviews (the same
    vocabulary, checked), start from the same weights, run a short warm-up, then one timed epoch of
    `fit_one_cycle` each; tokens/s and validation loss.
-2. **A shortened whole-IMDb run** with ulmfit_nb: one language-model epoch (fp16, from scratch: the
-   WikiText-103 weights need the internet) on `--lm-texts` of IMDb's train + unsup reviews, then its
-   encoder into a classifier trained on all 25,000 train reviews with one pass of gradual unfreezing
-   (1 epoch per stage), then the accuracy on the 25,000 test reviews.
-3. **Classifier inference**: `predict_texts` on the 25,000 test reviews (raw text in), fp32 and under
-   fp16 autocast; docs/s.
+2. **A shortened whole-IMDb run** with ulmfit_nb's recipe (`train_lm`, then `train_classifier`): one
+   language-model epoch (fp16, from scratch: the WikiText-103 weights need the internet) on `--lm-texts`
+   of IMDb's train + unsup reviews, then its encoder into a classifier trained on all 25,000 train
+   reviews with one pass of gradual unfreezing (1 epoch per stage), then the accuracy on the 25,000
+   test reviews.
+3. **Classifier inference**: `predict_texts` of the exported model on the 25,000 test reviews (raw text in),
+   in fp32 and in fp16 (`precision`); docs/s.
 Every phase's wall time is in the JSON with the GPU's name. Needs IMDb in $FASTAI_HOME/data.
 """
 import shutil, tempfile, time, warnings
@@ -21,15 +22,15 @@ warnings.filterwarnings('ignore')
 from benchmarks._common import machine, arg_parser, row, write_result
 
 import numpy as np, pandas as pd, torch
-from fastai.basics import accuracy, set_seed
+from fastai.basics import set_seed
 from fastai.callback.training import ShortEpochCallback
 from fastai.data.external import untar_data, URLs
 from fastai.text.all import (TextDataLoaders as FaTextDataLoaders, language_model_learner as fa_language_model_learner,
                              AWD_LSTM as FaAWD_LSTM)
 from ulmfit_nb.data import TextDataLoaders
 from ulmfit_nb.lm_finetune import language_model_learner
-from ulmfit_nb.classifier import text_classifier_learner, fine_tune_ulmfit
-from ulmfit_nb.model import AWD_LSTM, awd_lstm_lm_config, awd_lstm_clas_config, awd_lstm_lm_small_config, awd_lstm_clas_small_config
+from ulmfit_nb.model import AWD_LSTM, awd_lstm_lm_config, awd_lstm_lm_small_config
+from ulmfit_nb.recipe import load_model, train_classifier, train_lm
 
 def imdb_frames(n_lm:int, n_clas:int|None, seed:int=0):
     "(train, unsup and test reviews as DataFrames): `n_clas` of each labelled split (all: None), `n_lm` of train + unsup for the LM"
@@ -80,7 +81,7 @@ if __name__ == '__main__':
     n_speed, n_lm, n_clas = (200, 400, 200) if args.dry else (args.speed_texts, args.lm_texts, None)
     if args.dry: args.bs = 16
     elif args.json is None: args.json = str(Path(__file__).parent/'results'/'gpu.json')
-    lm_cfg, clas_cfg = (awd_lstm_lm_small_config, awd_lstm_clas_small_config) if args.dry else (awd_lstm_lm_config, awd_lstm_clas_config)
+    lm_cfg = awd_lstm_lm_small_config if args.dry else awd_lstm_lm_config
     print(machine(), f'| {"dry run: " if args.dry else ""}{device}, {"fp16" if fp16 else "fp32"}', flush=True)
     t_start = time.perf_counter(); phases = {}
     train, test, lm_df = imdb_frames(n_lm, n_clas)
@@ -90,31 +91,22 @@ if __name__ == '__main__':
     phases['lm_speed'] = time.perf_counter() - t0
     t0 = time.perf_counter()
     print(f'2. one LM epoch on {len(lm_df):,} IMDb train + unsup reviews, then gradual unfreezing on {len(train):,} train reviews', flush=True)
-    tmp = Path(tempfile.mkdtemp())                                      # where the learners save the encoder
-    dls_lm = TextDataLoaders.from_df(lm_df, path=tmp, text_col='text', is_lm=True, valid_col='is_valid', bs=args.bs, seq_len=72, device=device,
-                                     tok_kwargs=dict(progress=False))
-    set_seed(0)
-    lm = language_model_learner(dls_lm, AWD_LSTM, config=lm_cfg, pretrained=False, metrics=[accuracy])
-    if fp16: lm.to_fp16()
-    with lm.no_bar(): lm.fit_one_cycle(1, 2e-3, moms=(0.8, 0.7, 0.8))
-    lm.save_encoder('gpu_bench_enc')
+    tmp = Path(tempfile.mkdtemp())                                      # the two runs' folders and their CSV files
+    lm_df[['text']].to_csv(tmp/'lm.csv', index=False)
+    pd.concat([train.assign(is_valid=False), test.assign(is_valid=True)]).to_csv(tmp/'clas.csv', index=False)
+    machine_kw = dict(bs=args.bs, device=device, precision='fp16' if fp16 else 'fp32', show=False)
+    lm_run = train_lm(tmp/'lm.csv', tmp/'lm', pretrained='none', size='small' if args.dry else 'paper', epochs_lm=1, **machine_kw)
     phases['lm_epoch'] = time.perf_counter() - t0; t0 = time.perf_counter()
-    dls = TextDataLoaders.from_df(pd.concat([train.assign(is_valid=False), test.assign(is_valid=True)]), path=tmp, text_col='text', label_col='label',
-                                  valid_col='is_valid', text_vocab=dls_lm.vocab, bs=args.bs, device=device, tok_kwargs=dict(progress=False))
-    learn = text_classifier_learner(dls, AWD_LSTM, config=clas_cfg, pretrained=False, metrics=[accuracy])
-    learn.load_encoder('gpu_bench_enc')
-    if fp16: learn.to_fp16()
-    with learn.no_bar(): fine_tune_ulmfit(learn, epochs=(1, 1, 1, 1))
-    acc = float(learn.recorder.values[-1][2])
+    clas_run = train_classifier(tmp/'clas.csv', tmp/'clf', encoder=tmp/'lm', valid_col='is_valid', epochs_clas=(1, 1, 1, 1), **machine_kw)
+    acc = clas_run.metrics['stages']['evaluate']['accuracy']
     phases['classifier'] = time.perf_counter() - t0; t0 = time.perf_counter()
     print(f'3. classifier inference on {len(test):,} test reviews', flush=True)
-    clf = learn.to_classifier()
-    clf.model.to(device)
+    clf = load_model(clas_run.path/'model.pth', device, 'fp32')
     rates = {}
     for mode in ('fp32', 'fp16') if gpu else ('fp32',):
+        clf.precision = mode
         clf.predict_texts(test.text.tolist()[:64], progress=False)                    # warm-up
-        with torch.autocast('cuda', dtype=torch.float16, enabled=mode == 'fp16'):
-            t1 = time.perf_counter(); labels, _ = clf.predict_texts(test.text.tolist(), progress=False); dt = time.perf_counter() - t1
+        t1 = time.perf_counter(); labels, _ = clf.predict_texts(test.text.tolist(), progress=False); dt = time.perf_counter() - t1
         rates[mode] = len(test) / dt
         print(f'  predict_texts {mode}: {rates[mode]:,.0f} docs/s, test accuracy {np.mean(np.array(labels) == test.label.values):.4f}', flush=True)
     phases['inference'] = time.perf_counter() - t0

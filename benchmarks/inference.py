@@ -31,7 +31,8 @@ from fastai.text.all import (TextDataLoaders as FaTextDataLoaders, text_classifi
 from fastai.basics import accuracy, set_seed
 from ulmfit_nb.data import TextDataLoaders
 from ulmfit_nb.classifier import text_classifier_learner
-from ulmfit_nb.model import AWD_LSTM, awd_lstm_clas_config, awd_lstm_clas_small_config, cpu_bf16_pays
+from ulmfit_nb.model import AWD_LSTM, awd_lstm_clas_config, awd_lstm_clas_small_config
+from ulmfit_nb.precision import cpu_bf16_pays
 
 CONFIGS = {'paper': awd_lstm_clas_config, 'small': awd_lstm_clas_small_config}   # whole configs: fastai's learner replaces its default config with the one given
 
@@ -77,9 +78,9 @@ if __name__ == '__main__':
         with fa_learn.no_bar(): preds = fa_learn.get_preds(dl=fa_learn.dls.test_dl(texts))[0]   # reordered to the texts' order
         return preds.numpy()
     clf = learn.to_classifier()
-    clf.bf16 = False                                          # fp32; bf16 is measured as its own run
+    clf.precision = 'fp32'                                    # fp32; bf16 is measured as its own run
     int8, bf16 = clf.quantize(), copy.copy(clf)
-    bf16.bf16 = True
+    bf16.precision = 'bf16'
     def ours(c=clf, texts=texts): return c.predict_texts(texts, bs=args.bs, progress=False)[1]
     runs = {'fastai learn.predict loop': (fa_predict, args.n_predict), 'fastai get_preds(test_dl)': (fa_get_preds, len(texts)),
             'ulmfit_nb predict_texts': (ours, len(texts)), 'ulmfit_nb predict_texts, int8': (partial(ours, int8), len(texts))}

@@ -22,14 +22,15 @@ from fastai.text.all import (TextDataLoaders as FaTextDataLoaders, language_mode
                              AWD_LSTM as FaAWD_LSTM)
 from ulmfit_nb.data import TextDataLoaders
 from ulmfit_nb.lm_finetune import language_model_learner
-from ulmfit_nb.model import AWD_LSTM, awd_lstm_lm_config, awd_lstm_lm_small_config, cpu_bf16_pays
+from ulmfit_nb.model import AWD_LSTM, awd_lstm_lm_config, awd_lstm_lm_small_config
+from ulmfit_nb.precision import cpu_bf16_pays
 
 CONFIGS = {'paper': awd_lstm_lm_config, 'small': awd_lstm_lm_small_config}
 
 def run(lib, dls, cfg, init_state, epochs, lr, seed, bf16=False):
     set_seed(seed)
     kw = dict(config=cfg, pretrained=False, opt_func=partial(Adam, wd=0.1), metrics=[accuracy])
-    learn = fa_language_model_learner(dls, FaAWD_LSTM, **kw) if lib == 'fastai' else language_model_learner(dls, AWD_LSTM, cpu_bf16=bf16, **kw)
+    learn = fa_language_model_learner(dls, FaAWD_LSTM, **kw) if lib == 'fastai' else language_model_learner(dls, AWD_LSTM, precision='bf16' if bf16 else 'fp32', **kw)
     learn.model.load_state_dict(init_state)
     n_tokens = epochs * len(dls.train) * dls.train.bs * dls.train.seq_len
     with learn.no_bar(), learn.no_logging():

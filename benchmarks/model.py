@@ -19,8 +19,8 @@ from benchmarks._common import machine, median, arg_parser, row, goal, write_res
 import torch, torch.nn.functional as F
 from fastai.text.models.core import get_language_model as fa_get_language_model
 from fastai.text.models.awdlstm import AWD_LSTM as FaAWD_LSTM
-from ulmfit_nb.model import (AWD_LSTM, get_language_model, awd_lstm_lm_config, awd_lstm_lm_small_config,
-                             cpu_has_bf16_units, cpu_bf16_pays)
+from ulmfit_nb.model import AWD_LSTM, get_language_model, awd_lstm_lm_config, awd_lstm_lm_small_config
+from ulmfit_nb.precision import cpu_has_bf16_units, cpu_bf16_pays
 
 CONFIGS = {'paper': awd_lstm_lm_config, 'small': awd_lstm_lm_small_config}
 

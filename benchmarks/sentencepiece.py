@@ -1,6 +1,6 @@
 """SentencePiece subwords: ulmfit_nb beside fastai's SentencePiece path, and what subwords change for ULMFiT on IMDB_SAMPLE.
 
-    python -m benchmarks.sentencepiece                    # speed, vocabulary, xxunk, and accuracy (two `ulmfit train` runs, ~13 min on 2 cores)
+    python -m benchmarks.sentencepiece                    # speed, vocabulary, xxunk, and accuracy (two `train` runs, ~13 min on 2 cores)
     python -m benchmarks.sentencepiece --no-accuracy      # without the two training runs
 
 Speed: one SentencePiece model (learned by ulmfit_nb from the texts with fastai's settings) cuts the
@@ -9,12 +9,12 @@ ulmfit_nb's `tokenize_texts` with its own — with `--workers` processes and fas
 `--runs` alternating runs each in a fresh child process that first tokenizes 20 texts untimed; the
 pieces are checked identical (a digest). Vocabulary and `xxunk`: IMDB_SAMPLE's 800 training reviews
 make the vocabularies (spaCy words, or the pieces of a model learned from them; `min_freq=3` for
-both) and its 200 validation reviews are counted against them. Accuracy: `ulmfit train` with every
+both) and its 200 validation reviews are counted against them. Accuracy: the recipe's `train` with every
 default (IMDB_SAMPLE, the small model from scratch, 10 language-model epochs, the seed's gradual
-unfreezing), once with spaCy's words and once with `--tokenizer sentencepiece`, on the 200
+unfreezing), once with spaCy's words and once with `tokenizer='sentencepiece'`, on the 200
 validation reviews. Needs IMDB_SAMPLE and IMDb in $FASTAI_HOME/data (see the README).
 """
-import json, subprocess, sys, tempfile, warnings
+import sys, tempfile, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 from benchmarks._common import machine, median, run_isolated, arg_parser, row, write_result
@@ -60,12 +60,13 @@ def coverage()->dict:
     return out
 
 def accuracy()->dict:
-    "`ulmfit train` with every default, with words and with subwords: validation accuracy and minutes, from each run's metrics.json"
+    "The recipe's `train` with every default, with words and with subwords: validation accuracy and minutes, from each run's metrics"
+    from contextlib import redirect_stdout
+    from ulmfit_nb.recipe import train
     out = {}
     with tempfile.TemporaryDirectory() as d:
-        for kind, extra in (('words', []), ('subwords', ['--tokenizer', 'sentencepiece'])):
-            subprocess.run(['ulmfit', 'train', '--out', f'{d}/{kind}', *extra], check=True, stdout=subprocess.DEVNULL)
-            m = json.loads(Path(f'{d}/{kind}/metrics.json').read_text())
+        for kind, extra in (('words', {}), ('subwords', {'tokenizer': 'sentencepiece'})):
+            with redirect_stdout(None): m = train('imdb_sample', f'{d}/{kind}', show=False, **extra).metrics
             out[kind] = dict(accuracy=m['stages']['evaluate']['accuracy'], minutes=m['wall_seconds'] / 60, vocab=m['stages']['lm']['vocab'],
                              precision=m['precision'])
             print(f'{kind}: accuracy {out[kind]["accuracy"]:.4f}, {out[kind]["minutes"]:.1f} min, vocabulary of {out[kind]["vocab"]:,}', flush=True)

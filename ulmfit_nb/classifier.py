@@ -18,12 +18,12 @@ from fastai.torch_core import display_df, get_model, rank_distrib
 from fastprogress.fastprogress import progress_bar
 
 import ulmfit_nb
-from .core import atomic_save, read_checkpoint
-from .tokenize import (TOKEN_SETTINGS, Numericalize, SentencePieceTokenizer, SpacyTokenizer, check_texts, text_proc_rules,
-                               text_postproc_rules, text_spec_tok, tokenize_texts)
+from .core import InputError, atomic_save, read_checkpoint
+from .tokenize import TOKEN_SETTINGS, Numericalize, TokenizerSpec, check_texts, tokenize_texts
 from .data import SortedDL, check_sizes, decode_labels, pad_input_chunk
-from .model import AWD_LSTM, WeightDropout, cpu_bf16_pays, model_meta, get_text_classifier, load_weights
-from .lm_finetune import CPUMixedPrecision, TextLearner, pretrained_files, read_pretrained
+from .model import AWD_LSTM, WeightDropout, model_meta, get_text_classifier, load_weights
+from .precision import inference_precision
+from .lm_finetune import TextLearner, pretrained_files, read_pretrained
 
 # %% auto #0
 __all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'EXPORT_READERS', 'text_classifier_learner', 'stage_title', 'fine_tune_ulmfit',
@@ -42,7 +42,7 @@ _default_loss = {'single': CrossEntropyLossFlat, 'multi': BCEWithLogitsLossFlat,
 def _arch(name:str):
     "The architecture class called `name` in `model_meta`"
     archs = {a.__name__: a for a in model_meta}
-    if name not in archs: raise ValueError(f'Unknown architecture {name!r} (known: {list(archs)})')
+    if name not in archs: raise InputError(f'Unknown architecture {name!r} (known: {list(archs)})')
     return archs[name]
 
 def _classifier_from_args(a:dict)->nn.Module:
@@ -73,10 +73,10 @@ def text_classifier_learner(dls,                              # classifier data:
                             backwards:bool=False,
                             **kwargs)->TextLearner:
     "A `TextLearner` with a text classifier for `dls`"
-    if not isinstance(dls.train, SortedDL): raise ValueError('text_classifier_learner needs classifier data (texts with labels), '
+    if not isinstance(dls.train, SortedDL): raise InputError('text_classifier_learner needs classifier data (texts with labels), '
                                                              'not a language model\'s (is_lm=True): build it with TextDataLoaders.from_* and label_col')
     if seq_len is not None and seq_len != dls.train.seq_len:
-        raise ValueError(f'seq_len={seq_len}, but the data is padded in windows of seq_len={dls.train.seq_len}, which the encoder must read: '
+        raise InputError(f'seq_len={seq_len}, but the data is padded in windows of seq_len={dls.train.seq_len}, which the encoder must read: '
                          f'give both the same (or leave out the learner\'s)')
     seq_len = dls.train.seq_len
     model_args = dict(arch=arch.__name__, vocab_sz=len(dls.text_vocab), n_out=ifnone(n_out, dls.c), seq_len=seq_len,
@@ -106,12 +106,12 @@ def fine_tune_ulmfit(learn:TextLearner,
                      after_stage:Callable|None=None,       # called with each stage's index when it ends (e.g. to save a checkpoint)
                      show_stages:bool=True):               # print a title (`stage_title`) above each stage's training table
     "ULMFiT's gradual unfreezing with discriminative learning rates and one-cycle schedules"
-    if not epochs: raise ValueError('epochs must give one number of epochs per stage, e.g. (1, 1, 1, 2)')
+    if not epochs: raise InputError('epochs must give one number of epochs per stage, e.g. (1, 1, 1, 2)')
     check_sizes(**{f'epochs[{i}]': e for i, e in enumerate(epochs)})
     lr = ifnone(lr, 1e-1 * learn.dls.train.bs / 128)
     lr_div = ifnone(lr_div, (1,) if len(epochs) == 1 else (1,) + (2,) * (len(epochs) - 2) + (5,))   # the seed's (1, 2, 2, 5) for 4 stages
     if len(lr_div) != len(epochs):
-        raise ValueError(f'epochs {tuple(epochs)} has {len(epochs)} stages but lr_div {tuple(lr_div)} has {len(lr_div)}: give one divisor per stage')
+        raise InputError(f'epochs {tuple(epochs)} has {len(epochs)} stages but lr_div {tuple(lr_div)} has {len(lr_div)}: give one divisor per stage')
     n_groups = len(learn.splitter(learn.model))
     for stage, (n_ep, div) in enumerate(zip(epochs, lr_div)):
         lr /= div
@@ -158,9 +158,9 @@ class TextClassifier:
                  thresh:float=0.5,                   # multi-label: a class is predicted above this probability
                  model_args:dict|None=None,          # how to rebuild the model (for `export`)
                  own:bool=True,                      # True: `model` is ours to convert to plain LSTMs; False: borrowed as it is
-                 bf16:bool|None=None):               # predict under bf16 autocast on the CPU (default: where it pays, `cpu_bf16_pays`)
+                 precision:str='auto'):              # 'fp32', 'bf16', 'fp16', or 'auto': what pays where the model is (`pick_precision`)
         self.model = (_plain_lstms(model) if own else model).eval()
-        self.bf16 = bf16
+        self.precision = precision
         self.vocab, self.classes, self.kind = vocab, classes, kind
         self.tok_kwargs = {k: v for k, v in ifnone(tok_kwargs, {}).items() if k in TOKEN_SETTINGS}   # what decides the tokens, not how fast
         self.seq_len, self.pad_idx, self.backwards, self.thresh, self.model_args = seq_len, pad_idx, backwards, thresh, model_args
@@ -183,8 +183,7 @@ def predict_ids(self:TextClassifier, docs:list, bs:int=64, progress:bool=True)->
     res = [None] * len(docs)
     batches = [order[i:i + bs] for i in range(0, len(order), bs)]
     dev = next(self.model.parameters()).device
-    bf16 = dev.type == 'cpu' and (cpu_bf16_pays() if self.bf16 is None else self.bf16)
-    with torch.inference_mode(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
+    with torch.inference_mode(), inference_precision(self.precision, dev):
         for idxs in (progress_bar(batches, leave=False) if progress else batches):
             x = pad_input_chunk([docs[i][::-1] if self.backwards else docs[i] for i in idxs], self.pad_idx, self.seq_len)
             out = self.model(torch.from_numpy(x).to(dev))[0].float()
@@ -227,7 +226,7 @@ def to_classifier(self:TextLearner,
                  )->TextClassifier:
     "A `TextClassifier` with a copy of this learner's model on the CPU (or the model itself, predicting in the learner's precision)"
     dl = self.dls.train
-    if not isinstance(dl, SortedDL): raise ValueError('to_classifier, predict_texts and export are for classifiers (text_classifier_learner)')
+    if not isinstance(dl, SortedDL): raise InputError('to_classifier, predict_texts and export are for classifiers (text_classifier_learner)')
     thresh = getattr(self.loss_func, 'thresh', 0.5)
     model = get_model(self.model)                     # unwrapped from DistributedDataParallel
     model = copy.deepcopy(model).cpu() if copy_model else model
@@ -235,7 +234,7 @@ def to_classifier(self:TextLearner,
     return TextClassifier(model, self.dls.text_vocab, classes, _label_kind(self.dls), self.dls.tok_kwargs,
                           seq_len=model[0].bptt, pad_idx=dl.pad_idx, backwards=dl.backwards, thresh=thresh,
                           model_args=self.model_args, own=copy_model,
-                          bf16=None if copy_model else any(isinstance(cb, CPUMixedPrecision) for cb in self.cbs))
+                          precision='auto' if copy_model else self.precision)
 
 # %% ../nbs/05_classifier.ipynb #bf42138d
 @patch
@@ -250,35 +249,16 @@ def predict(self:TextLearner, text:str):
     return self.to_classifier(copy_model=False).predict(text)
 
 # %% ../nbs/05_classifier.ipynb #48d4f1cb
-EXPORT_FORMAT, EXPORT_VERSION = 'ulmfit_nb.TextClassifier', 2   # version 2 holds the tokenizer (a SentencePiece model); 1: its language only
-_known_rules = {f.__name__: f for f in text_proc_rules + text_postproc_rules}   # the rules an exported file may name
-
-def _tok_settings(tok_kwargs:dict)->dict:
-    "Tokenizer settings as plain data: language, special tokens, a SentencePiece model as bytes, the rules by name (only ulmfit_nb's own)"
-    tok = tok_kwargs.get('tok')
-    if tok is not None and not isinstance(tok, (SpacyTokenizer, SentencePieceTokenizer)):
-        raise ValueError(f'The texts were tokenized with a {type(tok).__name__}: an exported model holds a SpacyTokenizer or a '
-                         'SentencePieceTokenizer (another class cannot be loaded without running its code)')
-    res = {'lang': tok.lang if tok is not None else tok_kwargs.get('lang', 'en')}
-    if tok is not None: res['special_toks'] = list(tok.special_toks)
-    if isinstance(tok, SentencePieceTokenizer): res['sentencepiece'] = torch.frombuffer(bytearray(tok.model), dtype=torch.uint8)
-    for k in ('rules', 'post_rules'):
-        if tok_kwargs.get(k) is None: continue
-        names = [getattr(f, '__name__', repr(f)) for f in tok_kwargs[k]]
-        unknown = [n for n, f in zip(names, tok_kwargs[k]) if _known_rules.get(n) is not f]
-        if unknown: raise ValueError(f'The texts were tokenized with custom {k} {unknown}: an exported model can only name '
-                                     "ulmfit_nb's own rules (a function in a file cannot be loaded without running code)")
-        res[k] = names
-    return res
+EXPORT_FORMAT, EXPORT_VERSION = 'ulmfit_nb.TextClassifier', 3   # 3: the tokenizer as a `TokenizerSpec`; 2: its settings and SentencePiece model; 1: its language
 
 # %% ../nbs/05_classifier.ipynb #151ee636
 def export_dict(clf:TextClassifier)->dict:
     "What `export` writes for `clf`: plain data and tensors only"
-    if clf.model_args is None: raise ValueError('This classifier does not know how its model was built (model_args): export it from its learner')
+    if clf.model_args is None: raise InputError('This classifier does not know how its model was built (model_args): export it from its learner')
     state = {k: v.detach().cpu() for k, v in clf.model.state_dict().items()}
     return dict(format=EXPORT_FORMAT, version=EXPORT_VERSION, ulmfit_nb_version=ulmfit_nb.__version__,
                 model_args=clf.model_args, state_dict=state, vocab=list(clf.vocab), classes=clf.classes, kind=clf.kind,
-                tok=_tok_settings(clf.tok_kwargs), seq_len=clf.seq_len, pad_idx=clf.pad_idx, backwards=clf.backwards,
+                tok=TokenizerSpec.from_tok_kwargs(clf.tok_kwargs).to_dict(), seq_len=clf.seq_len, pad_idx=clf.pad_idx, backwards=clf.backwards,
                 thresh=float(clf.thresh))
 
 @patch
@@ -304,7 +284,7 @@ def load_classifier(fname:str|Path,
     read = EXPORT_READERS.get(d.get('format')) if isinstance(d, dict) else None
     if read is None:
         hint = " (an ensemble: import ulmfit_nb.ensemble first)" if isinstance(d, dict) and d.get('format') == 'ulmfit_nb.TextEnsemble' else ''
-        raise ValueError(f'{fname} is not a model exported by ulmfit_nb{hint} (export it with `learn.export()`)')
+        raise InputError(f'{fname} is not a model exported by ulmfit_nb{hint} (export it with `learn.export()`)')
     clf = read(d, str(fname))
     if device is not None: clf.to(device)
     return clf
@@ -312,22 +292,15 @@ def load_classifier(fname:str|Path,
 def classifier_from_export(d:dict, name:str='the file')->TextClassifier:
     "The `TextClassifier` that `export_dict` wrote as `d` (`name`: where it came from, for errors)"
     if d.get('version') not in range(1, EXPORT_VERSION + 1):
-        raise ValueError(f'{name} was exported in format version {d.get("version")} (by ulmfit_nb {d.get("ulmfit_nb_version")}); '
+        raise InputError(f'{name} was exported in format version {d.get("version")} (by ulmfit_nb {d.get("ulmfit_nb_version")}); '
                          f'this ulmfit_nb ({ulmfit_nb.__version__}) reads versions 1 to {EXPORT_VERSION}: use a matching ulmfit_nb to load it')
-    clf = TextClassifier(_classifier_from_args(d['model_args']), d['vocab'], d['classes'], d['kind'], _tok_kwargs(d['tok']),
+    clf = TextClassifier(_classifier_from_args(d['model_args']), d['vocab'], d['classes'], d['kind'], TokenizerSpec.from_dict(d['tok']).tok_kwargs,
                          seq_len=d['seq_len'], pad_idx=d['pad_idx'], backwards=d['backwards'], thresh=d['thresh'], model_args=d['model_args'])
     load_weights(clf.model, d['state_dict'], name=name)
     return clf
 
-EXPORT_READERS = {EXPORT_FORMAT: classifier_from_export}   # format -> reader: 08_ensemble adds its own
+EXPORT_READERS = {EXPORT_FORMAT: classifier_from_export}   # format -> reader: 07_ensemble adds its own
 
-def _tok_kwargs(settings:dict)->dict:
-    "The tokenizer arguments that `_tok_settings` wrote down"
-    lang, special_toks = settings.get('lang', 'en'), settings.get('special_toks', text_spec_tok)
-    if 'sentencepiece' in settings: tok = SentencePieceTokenizer(lang, special_toks, sp_model=settings['sentencepiece'].numpy().tobytes())
-    else: tok = SpacyTokenizer(lang, special_toks) if special_toks != text_spec_tok else None     # None: made when it tokenizes
-    return {'lang': lang, **({'tok': tok} if tok is not None else {}),
-            **{k: [_known_rules[n] for n in settings[k]] for k in ('rules', 'post_rules') if k in settings}}
 
 # %% ../nbs/05_classifier.ipynb #37debea4
 @patch
@@ -336,5 +309,5 @@ def quantize(self:TextClassifier)->TextClassifier:
     from torch.ao.quantization import quantize_dynamic
     res = copy.copy(self)
     res.model = quantize_dynamic(copy.deepcopy(self.model).cpu(), {nn.LSTM, nn.Linear}, dtype=torch.qint8)
-    res.bf16 = False                                  # int8 kernels take fp32 activations
+    res.precision = 'fp32'                            # int8 kernels take fp32 activations
     return res

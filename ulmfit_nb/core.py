@@ -8,8 +8,13 @@ import json, os, pickle, re, uuid
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['BF16_CPU_FLAGS', 'remove_stale_tmp', 'atomic_write_files', 'atomic_write', 'atomic_write_text', 'atomic_save',
-           'read_checkpoint', 'read_vocab', 'write_vocab', 'save_with_vocab', 'cpu_info']
+__all__ = ['BF16_CPU_FLAGS', 'InputError', 'remove_stale_tmp', 'atomic_write_files', 'atomic_write', 'atomic_write_text',
+           'atomic_save', 'read_checkpoint', 'read_vocab', 'write_vocab', 'save_with_vocab', 'cpu_info', 'machine_info',
+           'versions']
+
+# %% ../nbs/00_core.ipynb #f1e99ff9
+class InputError(ValueError):
+    "Bad input the caller can fix (a file, a row, a parameter): the message says what is wrong and what to do"
 
 # %% ../nbs/00_core.ipynb #1e8578c6
 def _pid_alive(pid:int)->bool:
@@ -80,7 +85,7 @@ def read_checkpoint(fname:str|Path):
     try:
         with torch.serialization.safe_globals(allowed): return torch.load(fname, map_location='cpu', weights_only=True)
     except Exception as e:
-        raise ValueError(f'{fname} is not a readable PyTorch checkpoint ({type(e).__name__}: {str(e)[:300]}): '
+        raise InputError(f'{fname} is not a readable PyTorch checkpoint ({type(e).__name__}: {str(e)[:300]}): '
                          'is it complete (not truncated by an interrupted copy) and a torch.save file?') from None
 
 # %% ../nbs/00_core.ipynb #d7fe44f1
@@ -97,9 +102,9 @@ def read_vocab(fname:str|Path)->list[str]:
         else:
             with open(fname, 'rb') as f: vocab = _NoClassesUnpickler(f).load()
     except Exception as e:
-        raise ValueError(f'{fname} is not a readable vocabulary file ({type(e).__name__}: {e})') from None
+        raise InputError(f'{fname} is not a readable vocabulary file ({type(e).__name__}: {e})') from None
     if not isinstance(vocab, list) or not all(isinstance(w, str) for w in vocab):
-        raise ValueError(f'{fname} does not hold a vocabulary (a list of words) but a {type(vocab).__name__}')
+        raise InputError(f'{fname} does not hold a vocabulary (a list of words) but a {type(vocab).__name__}')
     return vocab
 
 def _vocab_writer(vocab:list[str], fname:str|Path):
@@ -134,3 +139,18 @@ def cpu_info()->dict:
     flags = set(field('flags').split())
     return dict(cpu=field('model name') or platform.processor(), cores=os.cpu_count(),
                 cpu_bf16_units=[f for f in BF16_CPU_FLAGS if f in flags])
+
+# %% ../nbs/00_core.ipynb #30c66cf0
+def machine_info(device:str='cpu')->dict:
+    "The machine a result was measured on: CPU model, cores, bf16 units (`cpu_info`), the system; the GPU when `device` is cuda"
+    import platform
+    res = dict(cpu_info(), system=platform.platform())
+    if str(device).startswith('cuda'):
+        import torch
+        res['gpu'] = torch.cuda.get_device_name()
+    return res
+
+def versions()->dict:
+    "The versions of Python, ulmfit_nb and the libraries that decide its results"
+    import platform, fastai, spacy, torch, ulmfit_nb
+    return dict(python=platform.python_version(), ulmfit_nb=ulmfit_nb.__version__, fastai=fastai.__version__, torch=torch.__version__, spacy=spacy.__version__)

@@ -16,6 +16,7 @@ from fastai.data.load import DataLoader
 from fastai.data.transforms import CategoryMap, ColSplitter, GrandparentSplitter, RandomSplitter, parent_label
 from fastai.torch_core import default_device, display_df, to_detach
 
+from .core import InputError
 from .tokenize import Numericalize, TokenizedCorpus, check_vocab, make_vocab, text_files, tokenize_df, tokenize_folder, PAD
 
 # %% auto #0
@@ -49,7 +50,7 @@ def check_sizes(**sizes):
     "A `ValueError` naming the first of `sizes` (`bs=64, seq_len=72`...) that is not a positive whole number"
     for name, v in sizes.items():
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f'{name} must be a positive whole number, got {v!r}')
+            raise InputError(f'{name} must be a positive whole number, got {v!r}')
 
 # %% ../nbs/02_data.ipynb #28934a15
 def shard_slice(n:int, rank:int, world_size:int)->slice:
@@ -60,10 +61,10 @@ def check_shard(bs:int, rank:int, world_size:int,
                 training:bool):                   # a training loader: each process must get the same share
     "A `ValueError` unless every process of `world_size` can read a share of each batch of `bs`"
     check_sizes(world_size=world_size)
-    if not 0 <= rank < world_size: raise ValueError(f'rank must be one of 0..{world_size - 1}, got {rank!r}')
-    if bs < world_size: raise ValueError(f'bs={bs} is less than the {world_size} processes that share each batch: give each process one row at least')
+    if not 0 <= rank < world_size: raise InputError(f'rank must be one of 0..{world_size - 1}, got {rank!r}')
+    if bs < world_size: raise InputError(f'bs={bs} is less than the {world_size} processes that share each batch: give each process one row at least')
     if training and bs % world_size:
-        raise ValueError(f'bs={bs} cannot be shared equally by {world_size} processes (their gradients are averaged with equal weights): '
+        raise InputError(f'bs={bs} cannot be shared equally by {world_size} processes (their gradients are averaged with equal weights): '
                          f'use a multiple of {world_size}')
 
 # %% ../nbs/02_data.ipynb #62623b48
@@ -76,13 +77,13 @@ class LMDataLoader(DataLoader):
                  backwards:bool=False,            # each document reversed: for a backward language model
                  rank:int=0, world_size:int=1,    # distributed training: this process reads its share of the rows (`shard`)
                  num_workers:int=0, **kwargs):
-        if num_workers: raise ValueError('LMDataLoader slices whole batches out of one array: it needs no worker processes (num_workers=0)')
+        if num_workers: raise InputError('LMDataLoader slices whole batches out of one array: it needs no worker processes (num_workers=0)')
         check_sizes(bs=bs, seq_len=seq_len)
         check_shard(bs, rank, world_size, training=shuffle)
         n_tokens = dataset.n_tokens
         self.bl = (n_tokens - 1) // bs                                   # tokens per row
         if self.bl < seq_len:
-            raise ValueError(f'{len(dataset):,} documents with {n_tokens:,} tokens are not enough for one batch of bs={bs} rows '
+            raise InputError(f'{len(dataset):,} documents with {n_tokens:,} tokens are not enough for one batch of bs={bs} rows '
                              f'of seq_len={seq_len} tokens (it needs {bs * seq_len + 1:,}): use a smaller bs '
                              f'(at most {max((n_tokens - 1) // seq_len, 0)}) or seq_len, or more text')
         self.n_batches = -(-self.bl // seq_len)
@@ -150,11 +151,11 @@ class SortedDL(DataLoader):
                  backwards:bool=False,           # each document reversed (backward classifier)
                  rank:int=0, world_size:int=1,   # distributed training: this process reads its share of every batch (`shard`)
                  num_workers:int=0, **kwargs):
-        if num_workers: raise ValueError('SortedDL pads whole batches at once: it needs no worker processes (num_workers=0)')
-        if len(dataset) == 0: raise ValueError('SortedDL got no documents: check the split (an empty validation set?)')
+        if num_workers: raise InputError('SortedDL pads whole batches at once: it needs no worker processes (num_workers=0)')
+        if len(dataset) == 0: raise InputError('SortedDL got no documents: check the split (an empty validation set?)')
         check_sizes(bs=bs, seq_len=seq_len)
         check_shard(bs, rank, world_size, training=shuffle)
-        if len(dataset) < world_size: raise ValueError(f'{len(dataset)} documents cannot be shared by {world_size} processes: give more texts')
+        if len(dataset) < world_size: raise InputError(f'{len(dataset)} documents cannot be shared by {world_size} processes: give more texts')
         kwargs.setdefault('drop_last', shuffle)          # as fastai's training loaders: a last batch of one text would break BatchNorm
         self.seq_len, self.backwards, self.rank, self.world_size = seq_len, backwards, rank, world_size
         self.pad_idx = _pad_idx(dataset.vocab) if pad_idx is None else pad_idx
@@ -166,7 +167,7 @@ class SortedDL(DataLoader):
         self.c = len(dataset.label_vocab) if dataset.label_vocab is not None else (1 if dataset.labels is None or dataset.labels.ndim == 1 else dataset.labels.shape[1])
 
 def _pad_idx(vocab):
-    if PAD not in vocab: raise ValueError(f'The vocabulary has no {PAD!r} token, which padding needs: build it with make_vocab (which starts with the special tokens)')
+    if PAD not in vocab: raise InputError(f'The vocabulary has no {PAD!r} token, which padding needs: build it with make_vocab (which starts with the special tokens)')
     return vocab.index(PAD)
 
 # %% ../nbs/02_data.ipynb #5e6e91bf
@@ -271,30 +272,30 @@ def _with_tok(tok_kwargs:dict|None, tok)->dict:
 # %% ../nbs/02_data.ipynb #b1d62696
 def _no_missing(labels:pd.Series):
     missing = labels.isna()
-    if missing.any(): raise ValueError(f'The label has missing values (NaN/None) in {int(missing.sum())} row(s), index {labels.index[missing].tolist()[:10]}: fill or drop them')
+    if missing.any(): raise InputError(f'The label has missing values (NaN/None) in {int(missing.sum())} row(s), index {labels.index[missing].tolist()[:10]}: fill or drop them')
 
 def _floats(labels:pd.Series)->np.ndarray:
     try: return labels.astype(np.float32).values
-    except (TypeError, ValueError) as e: raise ValueError(f'RegressionBlock needs numbers, but the label has {e}') from None
+    except (TypeError, ValueError) as e: raise InputError(f'RegressionBlock needs numbers, but the label has {e}') from None
 
 def _categories(labels:pd.Series, train_idxs)->tuple:
     "(class ids, class names): the classes are the training split's, sorted"
     kinds = {'number' if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else type(v).__name__ for v in labels.unique()}
     if len(kinds) > 1:
-        raise ValueError(f'The label mixes {" and ".join(sorted(kinds))} values (e.g. {labels.unique()[:4].tolist()}): make them one type, '
+        raise InputError(f'The label mixes {" and ".join(sorted(kinds))} values (e.g. {labels.unique()[:4].tolist()}): make them one type, '
                          'e.g. df[label_col].astype(str)')
     classes = sorted(labels.iloc[list(train_idxs)].unique().tolist())
-    if len(classes) < 2: raise ValueError(f'The label has a single class {classes} in the training split: a classifier needs at least two '
+    if len(classes) < 2: raise InputError(f'The label has a single class {classes} in the training split: a classifier needs at least two '
                                           '(for a regression target use y_block=RegressionBlock)')
     pos = {c: k for k, c in enumerate(classes)}
     unknown = sorted({str(l) for l in labels if l not in pos})
-    if unknown: raise ValueError(f'The validation split has labels that the training split has not: {unknown[:5]}')
+    if unknown: raise InputError(f'The validation split has labels that the training split has not: {unknown[:5]}')
     return np.array([pos[l] for l in labels], dtype=np.int64), [str(c) for c in classes]
 
 # %% ../nbs/02_data.ipynb #2326df54
 def _label_columns(labels:pd.DataFrame)->tuple:
     "(multi-hot rows, class names) from one 0/1 column per class"
-    if labels.isna().values.any(): raise ValueError(f'The label columns {list(labels.columns)} have missing values in rows {labels.index[labels.isna().any(axis=1)].tolist()[:10]}')
+    if labels.isna().values.any(): raise InputError(f'The label columns {list(labels.columns)} have missing values in rows {labels.index[labels.isna().any(axis=1)].tolist()[:10]}')
     return labels.values.astype(np.float32), [str(c) for c in labels.columns]
 
 def _multi_hot(label_lists:list, train_idxs, index)->tuple:
@@ -304,7 +305,7 @@ def _multi_hot(label_lists:list, train_idxs, index)->tuple:
     res = np.zeros((len(label_lists), len(classes)), np.float32)
     for r, cs in enumerate(label_lists):
         for c in cs:
-            if c not in pos: raise ValueError(f'The label {c!r} (row {index[r]}) is not a class of the training split {classes}')
+            if c not in pos: raise InputError(f'The label {c!r} (row {index[r]}) is not a class of the training split {classes}')
             res[r, pos[c]] = 1.
     return res, classes
 
@@ -336,7 +337,7 @@ def from_corpus(cls:TextDataLoaders, corpus:TokenizedCorpus,   # numericalized (
     "Loaders for the documents of `corpus`: a language model's when `labels` is None, else a classifier's"
     train_idxs, valid_idxs = (np.asarray(s, dtype=np.int64) for s in splits)
     for name, idxs in (('training', train_idxs), ('validation', valid_idxs)):
-        if len(idxs) == 0: raise ValueError(f'The {name} split is empty: check valid_col / the validation folder / valid_pct')
+        if len(idxs) == 0: raise InputError(f'The {name} split is empty: check valid_col / the validation folder / valid_pct')
     if labels is None: make = lambda idxs, **kw: LMDataLoader(TextDataset(corpus, idxs), **kw)
     else:
         y, classes = _encode_labels(labels, train_idxs, y_block, label_delim)
@@ -363,7 +364,7 @@ def from_df(cls:TextDataLoaders, df:pd.DataFrame,
              **kwargs):
     "Loaders for the texts (and labels) of `df`; `is_lm=True` for a language model"
     if valid_col is not None and valid_col not in df.columns:
-        raise KeyError(f'valid_col {valid_col!r} is not a column (columns: {list(df.columns)})')
+        raise InputError(f'valid_col {valid_col!r} is not a column (columns: {list(df.columns)})')
     splits = ColSplitter(valid_col)(df) if valid_col is not None else RandomSplitter(valid_pct, seed=seed)(df)
     tok_kwargs = _with_tok(tok_kwargs, tok)
     corpus = _numericalized(tokenize_df(df, text_col, learn_from=splits[0], **tok_kwargs), text_vocab, min_freq, max_vocab)
@@ -373,7 +374,7 @@ def from_df(cls:TextDataLoaders, df:pd.DataFrame,
 def _label_values(df:pd.DataFrame, label_col)->pd.Series|pd.DataFrame:
     label_cols = [df.columns[c] if isinstance(c, int) else c for c in listify(label_col)]
     unknown = [c for c in label_cols if c not in df.columns]
-    if unknown: raise KeyError(f'label_col {unknown} is not a column (columns: {list(df.columns)})')
+    if unknown: raise InputError(f'label_col {unknown} is not a column (columns: {list(df.columns)})')
     return df[label_cols] if len(label_cols) > 1 else df[label_cols[0]]
 
 # %% ../nbs/02_data.ipynb #4021adc0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_distributed.ipynb #2356923b
 from __future__ import annotations
-import datetime, os, pickle
+import contextlib, datetime, io, os, pickle
 from typing import Callable
 
 import torch
@@ -17,11 +17,12 @@ from fastai.callback.progress import ProgressCallback
 from fastai.distributed import DistributedDL, DistributedTrainer    # also gives fastai's `Learner.distrib_ctx`
 from fastai.torch_core import get_model, num_distrib, rank_distrib
 
+from .core import InputError
 from .lm_finetune import TextLearner
 
 # %% auto #0
-__all__ = ['dist_timeout', 'distributed_backend', 'setup_distributed', 'broadcast_object', 'rank0_first', 'CPUSyncBatchNorm',
-           'TextDistributedTrainer']
+__all__ = ['dist_timeout', 'distributed_backend', 'setup_distributed', 'leave_distributed', 'rank0_prints', 'broadcast_object',
+           'rank0_first', 'CPUSyncBatchNorm', 'TextDistributedTrainer']
 
 # %% ../nbs/05a_distributed.ipynb #96f72212
 dist_timeout = datetime.timedelta(hours=1)   # how long a process waits for the others (e.g. for rank 0 to tokenize a big corpus)
@@ -36,11 +37,20 @@ def setup_distributed(device:str='cpu')->int:
     if world <= 1 or dist.is_initialized(): return max(world, 1)
     if torch.device(device).type == 'cuda':
         local, n_gpus = int(os.environ.get('LOCAL_RANK', 0)), torch.cuda.device_count()
-        if local >= n_gpus: raise ValueError(f'process {local} of this machine has no GPU of its own (it has {n_gpus}): '
+        if local >= n_gpus: raise InputError(f'process {local} of this machine has no GPU of its own (it has {n_gpus}): '
                                              f'start at most {n_gpus} processes per machine (torchrun --nproc_per_node)')
         torch.cuda.set_device(local)
     dist.init_process_group(distributed_backend(device), timeout=dist_timeout)
     return world
+
+# %% ../nbs/05a_distributed.ipynb #8375a490
+def leave_distributed():
+    "Leave the group of processes `setup_distributed` joined, if this process joined one"
+    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+
+def rank0_prints():
+    "A context in which only rank 0 of a distributed run prints: the others' standard output is thrown away"
+    return contextlib.nullcontext() if rank_distrib() == 0 else contextlib.redirect_stdout(io.StringIO())
 
 # %% ../nbs/05a_distributed.ipynb #2ff17e0e
 def _comm_device()->torch.device:

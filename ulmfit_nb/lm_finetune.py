@@ -12,20 +12,21 @@ import numpy as np
 import torch
 from fastcore.basics import ifnone, noop, patch, store_attr
 from fastcore.meta import delegates
-from fastai.basics import Learner, CrossEntropyLossFlat, Callback, join_path_file
+from fastai.basics import CrossEntropyLossFlat, Callback, Learner, join_path_file
 from fastai.callback.rnn import rnn_cbs
 from fastai.callback.progress import ProgressCallback      # registers fastai's progress bar and training-log table
-import fastai.callback.schedule, fastai.callback.fp16      # Learner.fit_one_cycle, lr_find; Learner.to_fp16
+import fastai.callback.schedule                            # Learner.fit_one_cycle, lr_find
 from fastai.data.external import untar_data
 from fastai.torch_core import get_model, rank_distrib
 
-from .core import atomic_save, read_checkpoint, read_vocab, save_with_vocab
+from .core import InputError, atomic_save, read_checkpoint, read_vocab, save_with_vocab
 from .tokenize import BOS, PAD, UNK, TK_MAJ, TK_UP, TK_REP, TK_WREP, TOKEN_SETTINGS, Numericalize, SentencePieceTokenizer, tokenize_texts
 from .data import LMDataLoader
-from .model import AWD_LSTM, get_language_model, model_meta, load_weights, read_state, cpu_bf16_pays
+from .model import AWD_LSTM, get_language_model, model_meta, load_weights, read_state
+from .precision import to_precision   # Learner.to_precision
 
 # %% auto #0
-__all__ = ['match_embeds', 'TextLearner', 'CPUMixedPrecision', 'read_pretrained', 'LMLearner', 'pretrained_files',
+__all__ = ['match_embeds', 'TextLearner', 'read_lm_state', 'read_pretrained', 'LMLearner', 'pretrained_files',
            'language_model_learner', 'decode_spec_tokens', 'EpochCheckpoints']
 
 # %% ../nbs/04_lm_finetune.ipynb #50ba3124
@@ -109,11 +110,11 @@ def load_encoder(self:TextLearner, file:str):
     if vfile.exists():
         saved = read_vocab(vfile)
         if 'encoder.weight' in state and state['encoder.weight'].shape[0] != len(saved):
-            raise ValueError(f'{fname} has embeddings for {state["encoder.weight"].shape[0]:,} words but {vfile} lists {len(saved):,}: '
+            raise InputError(f'{fname} has embeddings for {state["encoder.weight"].shape[0]:,} words but {vfile} lists {len(saved):,}: '
                              'the two files do not belong together (save them again with save_encoder)')
         if saved != vocab:
             diff = next((i for i, (a, b) in enumerate(zip(saved, vocab)) if a != b), min(len(saved), len(vocab)))
-            raise ValueError(f'The encoder {fname} was trained with the vocabulary in {vfile} ({len(saved):,} words), not with '
+            raise InputError(f'The encoder {fname} was trained with the vocabulary in {vfile} ({len(saved):,} words), not with '
                              f'this learner\'s ({len(vocab):,} words; they differ from position {diff}: '
                              f'{saved[diff:diff+3]} vs {vocab[diff:diff+3]}). Build the classifier data with '
                              f'text_vocab=<the language model\'s dls.vocab>')
@@ -122,36 +123,22 @@ def load_encoder(self:TextLearner, file:str):
     self.freeze()
     return self
 
-# %% ../nbs/04_lm_finetune.ipynb #f9b523a6
-class CPUMixedPrecision(Callback):
-    "Forward pass and loss under bf16 autocast on the CPU"
-    order = 10
-    def __init__(self): super().__init__()      # no options (and no list of inherited event hooks in the docs)
-    def before_batch(self):
-        self.autocast = torch.autocast('cpu', dtype=torch.bfloat16)
-        self.autocast.__enter__()
-    def after_pred(self):                   # metrics and loss in fp32
-        self.learn.pred = tuple(p.float() if torch.is_tensor(p) else p for p in self.pred) if isinstance(self.pred, tuple) else self.pred.float()
-    def after_loss(self): self.autocast.__exit__(None, None, None)
-
-# %% ../nbs/04_lm_finetune.ipynb #1b3d9448
-@patch
-def to_bf16_cpu(self:Learner):
-    "Train and predict under bf16 autocast on the CPU"
-    if not any(isinstance(cb, CPUMixedPrecision) for cb in self.cbs): self.add_cb(CPUMixedPrecision())
-    return self
-
 # %% ../nbs/04_lm_finetune.ipynb #55eec8ba
+def read_lm_state(wgts_fname:str|Path)->dict:
+    "The state dict of the language model in `wgts_fname` (fastai's `.pth`), checked to be a language model's"
+    wgts = read_state(wgts_fname)
+    if '0.encoder.weight' not in wgts:
+        raise InputError(f'{wgts_fname} is not a language model checkpoint: it has no 0.encoder.weight (keys: {list(wgts)[:4]}...)')
+    return wgts
+
 def read_pretrained(wgts_fname:str|Path,   # the pretrained language model's state dict (fastai's `.pth`)
                     vocab_fname:str|Path,  # its vocabulary (fastai's `.pkl`, or JSON)
                     new_vocab:list         # the vocabulary to load it into
                    )->dict:
     "The language-model state dict of `wgts_fname`, checked against `vocab_fname` and matched to `new_vocab`"
-    old_vocab, wgts = read_vocab(vocab_fname), read_state(wgts_fname)
-    if '0.encoder.weight' not in wgts:
-        raise ValueError(f'{wgts_fname} is not a language model checkpoint: it has no 0.encoder.weight (keys: {list(wgts)[:4]}...)')
+    old_vocab, wgts = read_vocab(vocab_fname), read_lm_state(wgts_fname)
     if wgts['0.encoder.weight'].shape[0] != len(old_vocab):
-        raise ValueError(f'{wgts_fname} has embeddings for {wgts["0.encoder.weight"].shape[0]:,} words but {vocab_fname} '
+        raise InputError(f'{wgts_fname} has embeddings for {wgts["0.encoder.weight"].shape[0]:,} words but {vocab_fname} '
                          f'lists {len(old_vocab):,}: the two files do not belong together')
     return match_embeds(wgts, old_vocab, new_vocab)
 
@@ -174,17 +161,20 @@ def pretrained_files(fnames:tuple|str|Path|None=None,  # (weights, vocab) files,
     if isinstance(fnames, (str, Path)) and Path(fnames).is_dir(): return _files_in(Path(fnames))
     if fnames is not None:
         if isinstance(fnames, (str, Path)) or len(fnames) != 2:
-            raise ValueError(f'pretrained_fnames must be (weights, vocab) or a folder, got {fnames!r}')
+            raise InputError(f'pretrained_fnames must be (weights, vocab) or a folder, got {fnames!r}')
         fn = lambda f, ext: Path(f) if Path(f).suffix or Path(f).is_absolute() else Path(model_dir)/f'{f}.{ext}'
         return fn(fnames[0], 'pth'), fn(fnames[1], 'pkl')
     url = model_meta[arch]['url_bwd' if backwards else 'url']
-    try: return _files_in(untar_data(url, c_key='model'))
+    try: folder = untar_data(url, c_key='model')
     except Exception as e:
-        raise RuntimeError(f'Could not get the pretrained weights from {url} ({type(e).__name__}: {str(e)[:200]}). Offline, '
-                           'pass pretrained_fnames=(weights.pth, vocab.pkl) or a folder holding them, or pretrained=False') from None
+        raise InputError(f'Could not get the pretrained weights from {url} ({type(e).__name__}: {str(e)[:200]}). Offline, '
+                         'pass pretrained_fnames=(weights.pth, vocab.pkl) or a folder holding them, or pretrained=False') from None
+    return _files_in(folder)
 
 # %% ../nbs/04_lm_finetune.ipynb #80e89a4c
 def _files_in(folder:Path)->tuple[Path, Path]:
+    "The weights and vocabulary in `folder`, or in its `lm/` (the folder of a `train_lm` run, 12_recipe)"
+    if (folder/'lm').is_dir() and not any(folder.glob('*.pkl')): folder = folder/'lm'
     found = [sorted(folder.glob(f'*.{ext}')) for ext in ('pth', 'pkl')]
     if not all(len(f) == 1 for f in found):
         raise FileNotFoundError(f'{folder} should hold one .pth (weights) and one .pkl (vocabulary); it holds {[p.name for f in found for p in f]}')
@@ -199,21 +189,19 @@ def language_model_learner(dls,                        # language-model data: `T
                            pretrained:bool=True,        # start from pretrained weights
                            pretrained_fnames:tuple|str|Path|None=None,   # (weights, vocab) files, or a folder; default: fastai's WT103
                            backwards:bool=False,        # a backward model (the data must be backwards too)
-                           cpu_bf16:bool|None=None,     # bf16 autocast on the CPU (default: when it pays)
+                           precision:str='auto',        # 'fp32', 'bf16', 'fp16', or 'auto': what pays on this machine (`pick_precision`)
                            **kwargs)->LMLearner:
     "A `LMLearner` for `dls`, from pretrained weights unless `pretrained=False`"
-    if not isinstance(dls.train, LMDataLoader): raise ValueError('language_model_learner needs language-model data: build it with '
+    if not isinstance(dls.train, LMDataLoader): raise InputError('language_model_learner needs language-model data: build it with '
                                                                  'TextDataLoaders.from_*(..., is_lm=True)')
     vocab = dls.text_vocab
     if getattr(dls.train, 'backwards', backwards) != backwards:
-        raise ValueError(f'backwards={backwards} but the data was built with backwards={dls.train.backwards}: they must agree')
+        raise InputError(f'backwards={backwards} but the data was built with backwards={dls.train.backwards}: they must agree')
     model = get_language_model(arch, len(vocab), config=config, drop_mult=drop_mult)
     learn = LMLearner(dls, model, loss_func=CrossEntropyLossFlat(), splitter=model_meta[arch]['split_lm'], **kwargs)
     if pretrained or pretrained_fnames is not None:
         learn.load_pretrained(*pretrained_files(pretrained_fnames, arch, backwards, learn.path/learn.model_dir))
-    on_cpu = torch.device(getattr(dls, 'device', None) or 'cpu').type == 'cpu'
-    if ifnone(cpu_bf16, on_cpu and cpu_bf16_pays()): learn.to_bf16_cpu()
-    return learn
+    return learn.to_precision(precision)
 
 # %% ../nbs/04_lm_finetune.ipynb #01676cda
 def decode_spec_tokens(tokens:list[str])->list[str]:

@@ -5,7 +5,6 @@
 # %% ../nbs/03_model.ipynb #f9ec1457
 from __future__ import annotations
 import warnings
-from functools import lru_cache
 from pathlib import Path
 
 import torch
@@ -16,14 +15,14 @@ from fastcore.basics import ifnone, patch, store_attr
 from fastai.layers import LinBnDrop, SigmoidRange
 from fastai.data.external import URLs
 
-from .core import cpu_info, read_checkpoint
+from .core import InputError, read_checkpoint
 
 # %% auto #0
 __all__ = ['awd_lstm_lm_config', 'awd_lstm_clas_config', 'awd_lstm_small', 'awd_lstm_lm_small_config',
-           'awd_lstm_clas_small_config', 'model_meta', 'dropout_mask', 'RNNDropout', 'EmbeddingDropout',
-           'WeightDropout', 'AWD_LSTM', 'LinearDecoder', 'SequentialRNN', 'awd_lstm_lm_split', 'awd_lstm_clas_split',
-           'get_language_model', 'SentenceEncoder', 'masked_concat_pool', 'PoolingLinearClassifier',
-           'get_text_classifier', 'read_state', 'load_weights', 'cpu_has_bf16_units', 'cpu_bf16_pays']
+           'awd_lstm_clas_small_config', 'model_meta', 'awd_lstm_sizes', 'dropout_mask', 'RNNDropout',
+           'EmbeddingDropout', 'WeightDropout', 'AWD_LSTM', 'LinearDecoder', 'SequentialRNN', 'awd_lstm_lm_split',
+           'awd_lstm_clas_split', 'get_language_model', 'parse_size', 'size_name', 'size_of_state', 'SentenceEncoder',
+           'masked_concat_pool', 'PoolingLinearClassifier', 'get_text_classifier', 'read_state', 'load_weights']
 
 # %% ../nbs/03_model.ipynb #7fc726ce
 def dropout_mask(x:Tensor,        # the mask has its dtype and device
@@ -272,6 +271,30 @@ def get_language_model(arch,                       # the encoder class: `AWD_LST
                             tie_encoder=encoder.encoder if tie_weights else None, bias=out_bias)
     return SequentialRNN(encoder, decoder)
 
+# %% ../nbs/03_model.ipynb #da3bc683
+awd_lstm_sizes = {'small': awd_lstm_small,                                                       # trains on a CPU in minutes
+                  'paper': {k: awd_lstm_lm_config[k] for k in ('emb_sz', 'n_hid', 'n_layers')}}   # the paper's, and fastai's WikiText-103 weights'
+
+def parse_size(size:str)->dict:
+    "The encoder size that `size` names: 'small', 'paper' or 'EMB,HID,LAYERS' such as '256,768,3'"
+    if size in awd_lstm_sizes: return dict(awd_lstm_sizes[size])
+    try: emb, hid, layers = (int(v) for v in str(size).split(','))
+    except ValueError: raise InputError(f"size={size!r}: give 'small', 'paper', or 'EMB,HID,LAYERS' such as '256,768,3'") from None
+    if min(emb, hid, layers) < 1: raise InputError(f'size={size!r}: the sizes must be positive')
+    return dict(emb_sz=emb, n_hid=hid if layers > 1 else emb, n_layers=layers)   # one layer: its width is emb_sz
+
+def size_name(size:dict)->str:
+    "'small', 'paper' or 'EMB,HID,LAYERS': the name of the encoder size `size`"
+    return next((k for k, v in awd_lstm_sizes.items() if v == size), f"{size['emb_sz']},{size['n_hid']},{size['n_layers']}")
+
+# %% ../nbs/03_model.ipynb #41736001
+def size_of_state(state:dict)->dict:
+    "The encoder size of AWD-LSTM weights: a language model's state dict (keys `0.…`) or an encoder's"
+    p = '0.' if '0.encoder.weight' in state else ''
+    n_layers = len({k[len(p):].split('.')[1] for k in state if k.startswith(f'{p}rnns.')})   # rnns.<layer>.…
+    emb_sz = state[f'{p}encoder.weight'].shape[1]
+    return dict(emb_sz=emb_sz, n_hid=state[f'{p}rnns.0.weight_hh_l0_raw'].shape[1] if n_layers > 1 else emb_sz, n_layers=n_layers)
+
 # %% ../nbs/03_model.ipynb #305b2b86
 def _pad_rows(t:Tensor, bs:int)->Tensor:
     "Add rows of zeros to `t` up to `bs` rows"
@@ -370,7 +393,7 @@ def read_state(src:str|Path|dict)->dict:
     if not isinstance(src, dict): src = read_checkpoint(src)
     state = src['model'] if set(src) == {'model', 'opt'} else src
     if not all(isinstance(v, Tensor) for v in state.values()):
-        raise ValueError(f'This is not a model state dict: its values are {sorted({type(v).__name__ for v in state.values()})}')
+        raise InputError(f'This is not a model state dict: its values are {sorted({type(v).__name__ for v in state.values()})}')
     return {k: v for k, v in state.items() if not (k.endswith('.module.weight_hh_l0') and k.replace('.module.weight_hh_l0', '.weight_hh_l0_raw') in state)}
 
 # %% ../nbs/03_model.ipynb #ddcbe24e
@@ -390,21 +413,6 @@ def load_weights(model:nn.Module, src:str|Path|dict, strict:bool=True,
         emb = next((k for k in shapes if k.startswith(('0.encoder.weight', 'encoder.weight', '0.module.encoder.weight'))), None)
         if emb: msg.append('  The embedding sizes differ: the checkpoint was trained with another vocabulary. Match it to '
                            'yours (`match_embeds`, or a learner\'s `pretrained_fnames`) before loading.')
-        raise ValueError('\n'.join(msg))
+        raise InputError('\n'.join(msg))
     model.load_state_dict(state, strict=strict)
     return model
-
-# %% ../nbs/03_model.ipynb #45c2ae9c
-def cpu_has_bf16_units()->bool:
-    "Does this CPU have bf16 matrix units (Intel AMX, or AVX512-BF16)? (`cpu_info` reads them)"
-    return bool(cpu_info()['cpu_bf16_units'])
-
-@lru_cache(maxsize=None)
-def cpu_bf16_pays()->bool:
-    "Should training and inference on this CPU run under bf16 autocast? (bf16 units present, and AWD-LSTM runs under it)"
-    if not cpu_has_bf16_units(): return False
-    try:
-        m = AWD_LSTM(16, emb_sz=8, n_hid=8, n_layers=1)
-        with torch.autocast('cpu', dtype=torch.bfloat16): m(torch.zeros(1, 2, dtype=torch.long)).float().sum().backward()
-        return True
-    except RuntimeError: return False

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import hashlib, html, inspect, json, operator, os, re, threading, time
 from collections import Counter
+from dataclasses import dataclass
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -20,16 +21,16 @@ from fastcore.meta import delegates
 from fastcore.parallel import num_cpus
 from fastprogress.fastprogress import progress_bar
 
-from .core import atomic_write
+from .core import InputError, atomic_write, atomic_write_files
 
 # %% auto #0
 __all__ = ['UNK', 'PAD', 'BOS', 'EOS', 'FLD', 'TK_REP', 'TK_WREP', 'TK_UP', 'TK_MAJ', 'text_spec_tok', 'text_proc_rules',
-           'text_postproc_rules', 'WordTokenizer', 'TOKEN_SETTINGS', 'CACHE_VERSION', 'eu_langs', 'fix_html',
-           'replace_rep', 'replace_wrep', 'spec_add_spaces', 'rm_useless_spaces', 'replace_all_caps', 'replace_maj',
-           'lowercase', 'replace_space', 'SpacyTokenizer', 'tokenize1', 'TokenizedCorpus', 'TokenizeError',
-           'tokenize_texts', 'check_texts', 'default_cache_dir', 'tokenize_df', 'tokenize_csv', 'text_files',
-           'tokenize_folder', 'SentencePieceTokenizer', 'default_vocab_sz', 'make_vocab', 'check_vocab', 'id_dtype',
-           'Numericalize']
+           'text_postproc_rules', 'WordTokenizer', 'TOKEN_SETTINGS', 'CACHE_VERSION', 'eu_langs', 'tokenizer_kinds',
+           'fix_html', 'replace_rep', 'replace_wrep', 'spec_add_spaces', 'rm_useless_spaces', 'replace_all_caps',
+           'replace_maj', 'lowercase', 'replace_space', 'SpacyTokenizer', 'tokenize1', 'TokenizedCorpus',
+           'TokenizeError', 'tokenize_texts', 'check_texts', 'default_cache_dir', 'tokenize_df', 'tokenize_csv',
+           'text_files', 'tokenize_folder', 'SentencePieceTokenizer', 'default_vocab_sz', 'TokenizerSpec', 'make_vocab',
+           'check_vocab', 'id_dtype', 'Numericalize']
 
 # %% ../nbs/01_tokenize.ipynb #5fa295da
 UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ = "xxunk xxpad xxbos xxeos xxfld xxrep xxwrep xxup xxmaj".split()
@@ -127,7 +128,7 @@ class SpacyTokenizer:
         self.lang, self.special_toks = lang, list(ifnone(special_toks, text_spec_tok))
         try: nlp = spacy.blank(lang)
         except Exception as e:
-            raise ValueError(f"Unknown spaCy language {lang!r} ({type(e).__name__}: {e}). "
+            raise InputError(f"Unknown spaCy language {lang!r} ({type(e).__name__}: {e}). "
                              "Pass a language code that spaCy ships, e.g. 'en', 'fr', 'de', 'xx' (multi-language).") from None
         self.tokenizer, self.strings = nlp.tokenizer, nlp.vocab.strings
         self.tokenizer.max_cache_size = cache_size
@@ -221,7 +222,7 @@ def _read_npy(f)->np.ndarray:
     from numpy.lib import format as npy
     version = npy.read_magic(f)
     shape, fortran, dtype = (npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0)(f)
-    if dtype.hasobject: raise ValueError('object arrays are not loaded (they would need pickle)')
+    if dtype.hasobject: raise InputError('object arrays are not loaded (they would need pickle)')
     a = np.empty(shape, dtype, order='F' if fortran else 'C')
     buf = a.reshape(-1, order='A').view(np.uint8)
     for i in range(0, len(buf), 1 << 22): buf[i:i + (1 << 22)] = np.frombuffer(f.read(min(1 << 22, len(buf) - i)), np.uint8)
@@ -237,7 +238,7 @@ def load(cls:TokenizedCorpus, path:str|Path)->TokenizedCorpus:
     return cls(_from_json_bytes(arr['words']), arr['ids'], arr['offsets'], _from_json_bytes(arr['names']), _from_json_bytes(arr['meta']))
 
 # %% ../nbs/01_tokenize.ipynb #eebfd477
-class TokenizeError(ValueError):
+class TokenizeError(InputError):
     "A document could not be tokenized: the message names it"
 
 _worker = {}   # in each worker process: the tokenizer, the rules and how to read files
@@ -453,7 +454,7 @@ def _join_texts(df, text_cols, mark_fields):
     if missing.values.any():
         col = missing.any()[lambda s: s].index[0]
         rows = df.index[missing[col]].tolist()
-        raise ValueError(f"Column {col!r} has missing values (NaN/None) in {len(rows)} row(s), index {rows[:10]}"
+        raise InputError(f"Column {col!r} has missing values (NaN/None) in {len(rows)} row(s), index {rows[:10]}"
                          f"{' ...' if len(rows) > 10 else ''}: fill them (df[{col!r}].fillna('')) or drop them "
                          f"(df.dropna(subset=[{col!r}])) before tokenizing")
     if len(text_cols) == 1 and not mark_fields:          # the column's own strings: no copy of the corpus
@@ -475,10 +476,10 @@ def tokenize_df(df:pd.DataFrame,
     "Tokenize the texts in `df[text_cols]`, one document per row, using the cache"
     text_cols = [df.columns[c] if isinstance(c, int) else c for c in listify(text_cols)]
     unknown = [c for c in text_cols if c not in df.columns]
-    if unknown: raise KeyError(f'text_cols {unknown} are not columns of the DataFrame (columns: {list(df.columns)})')
+    if unknown: raise InputError(f'text_cols {unknown} are not columns of the DataFrame (columns: {list(df.columns)})')
     for c in text_cols:
         if pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
-            raise ValueError(f'Column {c!r} holds numbers ({df[c].dtype}), not texts: pass the column of the texts as text_cols '
+            raise InputError(f'Column {c!r} holds numbers ({df[c].dtype}), not texts: pass the column of the texts as text_cols '
                              f'(columns: {list(df.columns)})')
     texts, a = _join_texts(df, text_cols, ifnone(mark_fields, len(text_cols) > 1)), _tok_settings(kwargs)
     _learn_pieces(a, lambda: texts if learn_from is None else [texts[i] for i in learn_from])
@@ -588,7 +589,7 @@ def load(self:SentencePieceTokenizer, sp_model:bytes|str|Path):
     model = sp_model if isinstance(sp_model, bytes) else Path(sp_model).read_bytes()
     try: self.sp = spm.SentencePieceProcessor(model_proto=model)
     except Exception as e:
-        raise ValueError(f'{"these bytes are" if isinstance(sp_model, bytes) else str(sp_model) + " is"} not a SentencePiece model ({e})') from None
+        raise InputError(f'{"these bytes are" if isinstance(sp_model, bytes) else str(sp_model) + " is"} not a SentencePiece model ({e})') from None
     self.model, self.fingerprint = model, hashlib.sha1(model).hexdigest()
     self.pieces = [self.sp.IdToPiece(i) for i in range(self.sp.GetPieceSize())]     # the model's vocabulary
     self.strings = dict(enumerate(self.pieces))                                         # key -> piece, as spaCy's string store
@@ -612,7 +613,7 @@ def train(self:SentencePieceTokenizer, texts:list[str],
     "Learn the pieces of `texts` with fastai's settings; returns this tokenizer, trained"
     import io, sentencepiece as spm
     texts, rules, ruled = check_texts(texts), ifnone(rules, text_proc_rules), []
-    if not texts: raise ValueError('SentencePieceTokenizer.train got no texts to learn pieces from')
+    if not texts: raise InputError('SentencePieceTokenizer.train got no texts to learn pieces from')
     for t in progress_bar(texts, leave=False) if progress else texts:
         for rule in rules: t = rule(t)
         ruled.append(t)
@@ -623,9 +624,114 @@ def train(self:SentencePieceTokenizer, texts:list[str],
             pad_id=-1, bos_id=-1, eos_id=-1, minloglevel=2, hard_vocab_limit=False,
             user_defined_symbols=['\u2581' + s for s in self.special_toks])
     except RuntimeError as e:
-        raise ValueError(f'SentencePiece could not learn {vocab_sz:,} pieces from {len(texts):,} texts ({str(e).strip()[-90:]}): give a '
+        raise InputError(f'SentencePiece could not learn {vocab_sz:,} pieces from {len(texts):,} texts ({str(e).strip()[-90:]}): give a '
                          'larger vocab_sz: the pieces hold every character of the texts and the special tokens') from None
     return self.load(model.getvalue())
+
+# %% ../nbs/01_tokenize.ipynb #7a226b4e
+_known_rules = {f.__name__: f for f in text_proc_rules + text_postproc_rules}   # the rules a stored tokenizer may name
+tokenizer_kinds = ('spacy', 'sentencepiece')
+
+@dataclass
+class TokenizerSpec:
+    "Which tokenizer a model reads its texts with, as plain data that a run folder and an exported model store"
+    tokenizer:str = 'spacy'           # 'spacy' (words) or 'sentencepiece' (subwords)
+    lang:str = 'en'                   # the texts' language: spaCy's rules, SentencePiece's character coverage
+    special_toks:list|None = None     # tokens kept whole (None: `text_spec_tok`)
+    rules:list|None = None            # names of the rules applied to each text (None: `text_proc_rules`)
+    post_rules:list|None = None       # names of the rules applied to each token (None: `text_postproc_rules`)
+    sp_model:bytes|None = None        # sentencepiece: the trained model (None: learned from the first texts tokenized)
+    vocab_size:int|None = None        # sentencepiece: the pieces to learn (None: fastai's rule, `default_vocab_sz`)
+
+    def __post_init__(self):
+        if self.tokenizer not in tokenizer_kinds: raise InputError(f"tokenizer={self.tokenizer!r}: give 'spacy' (words) or 'sentencepiece' (subwords)")
+        if self.vocab_size is not None and (self.tokenizer != 'sentencepiece' or not isinstance(self.vocab_size, int) or self.vocab_size < 1):
+            raise InputError(f"vocab_size={self.vocab_size}: give a positive number of pieces, with tokenizer='sentencepiece' (spaCy's words have `max_vocab`)")
+        if self.sp_model is not None and self.tokenizer != 'sentencepiece': raise InputError(f'sp_model is for SentencePiece, not tokenizer={self.tokenizer!r}')
+        for k in ('rules', 'post_rules'):
+            unknown = [n for n in getattr(self, k) or [] if n not in _known_rules]
+            if unknown: raise InputError(f'{k}: {unknown} are not rules of ulmfit_nb (its rules: {list(_known_rules)})')
+        if self.tokenizer == 'spacy': _check_spacy_lang(self.lang)
+        for k, default in (('special_toks', text_spec_tok), ('rules', text_proc_rules), ('post_rules', text_postproc_rules)):
+            v = getattr(self, k)
+            if v is not None and list(v) == [f if k == 'special_toks' else f.__name__ for f in default]: setattr(self, k, None)   # one way to say "the defaults"
+
+# %% ../nbs/01_tokenize.ipynb #fc38b381
+def _check_spacy_lang(lang:str):
+    "An error when spaCy has no language `lang`"
+    import spacy.util
+    try: spacy.util.get_lang_class(lang)
+    except Exception: raise InputError(f"lang={lang!r}: spaCy has no language {lang!r}: give a language code such as en, fr, de, xx (any)") from None
+
+# %% ../nbs/01_tokenize.ipynb #b0ef410a
+@patch
+def build(self:TokenizerSpec):
+    "The tokenizer this spec describes: a `SentencePieceTokenizer` (untrained without `sp_model`), a `SpacyTokenizer`, or None for spaCy's defaults"
+    if self.tokenizer == 'sentencepiece': return SentencePieceTokenizer(self.lang, self.special_toks, sp_model=self.sp_model, vocab_sz=self.vocab_size)
+    return SpacyTokenizer(self.lang, self.special_toks) if self.special_toks not in (None, text_spec_tok) else None
+
+@patch(as_prop=True)
+def tok_kwargs(self:TokenizerSpec)->dict:
+    "The arguments of `tokenize_texts` (and `TextDataLoaders`' `tok_kwargs`) that decide the tokens"
+    tok = self.build()
+    return {'lang': self.lang, **({'tok': tok} if tok is not None else {}),
+            **{k: [_known_rules[n] for n in getattr(self, k)] for k in ('rules', 'post_rules') if getattr(self, k) is not None}}
+
+# %% ../nbs/01_tokenize.ipynb #19a3cda9
+@patch(cls_method=True)
+def from_tok_kwargs(cls:TokenizerSpec, tok_kwargs:dict):
+    "The spec of the tokenizer that `tok_kwargs` (`tokenize_texts`'s arguments) describe"
+    tok = tok_kwargs.get('tok')
+    if tok is not None and not isinstance(tok, (SpacyTokenizer, SentencePieceTokenizer)):
+        raise InputError(f'The texts were tokenized with a {type(tok).__name__}: a stored model holds a SpacyTokenizer or a '
+                         'SentencePieceTokenizer (another class cannot be loaded without running its code)')
+    rules = {}
+    for k in ('rules', 'post_rules'):
+        if tok_kwargs.get(k) is None: continue
+        names = [getattr(f, '__name__', repr(f)) for f in tok_kwargs[k]]
+        unknown = [n for n, f in zip(names, tok_kwargs[k]) if _known_rules.get(n) is not f]
+        if unknown: raise InputError(f'The texts were tokenized with custom {k} {unknown}: a stored model can only name '
+                                     "ulmfit_nb's own rules (a function in a file cannot be loaded without running code)")
+        rules[k] = names
+    sp = isinstance(tok, SentencePieceTokenizer)
+    return cls('sentencepiece' if sp else 'spacy', tok.lang if tok is not None else tok_kwargs.get('lang', 'en'),
+               special_toks=list(tok.special_toks) if tok is not None else None, sp_model=tok.model if sp else None,
+               vocab_size=tok.vocab_sz if sp and tok.needs_training else None, **rules)
+
+# %% ../nbs/01_tokenize.ipynb #715e26ef
+@patch
+def to_dict(self:TokenizerSpec)->dict:
+    "The spec as plain data (the settings left at their defaults out)"
+    return {k: v for k, v in vars(self).items() if v is not None}
+
+@patch(cls_method=True)
+def from_dict(cls:TokenizerSpec, d:dict):
+    "The spec `to_dict` wrote (also what exports of format 1 and 2 held, and an earlier `tokenizer.json`)"
+    d = dict(d)
+    if 'sentencepiece' in d:                                    # export format 2: the model as a uint8 tensor
+        d['tokenizer'], d['sp_model'] = 'sentencepiece', d.pop('sentencepiece').numpy().tobytes()
+    return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+# %% ../nbs/01_tokenize.ipynb #6bd74d44
+@patch
+def save(self:TokenizerSpec, folder:str|Path):
+    "Write the spec into `folder`: `tokenizer.json`, and the SentencePiece model as `tokenizer.model` (all or nothing)"
+    d, folder = self.to_dict(), Path(folder)
+    model = d.pop('sp_model', None)
+    writes = {folder/'tokenizer.json': lambda f: f.write(json.dumps(d).encode('utf-8'))}
+    if model is not None: writes[folder/'tokenizer.model'] = lambda f: f.write(model)
+    atomic_write_files(writes)
+
+@patch(cls_method=True)
+def load(cls:TokenizerSpec, folder:str|Path):
+    "The spec saved in `folder`: spaCy's English words when it holds none (fastai's models)"
+    info, model = Path(folder)/'tokenizer.json', Path(folder)/'tokenizer.model'
+    if not info.exists(): return cls()
+    d = json.loads(info.read_text())
+    if d.get('tokenizer') == 'sentencepiece':
+        if not model.exists(): raise InputError(f'{info} names a SentencePiece tokenizer, but its model {model} is missing')
+        d['sp_model'] = model.read_bytes()
+    return cls.from_dict(d)
 
 # %% ../nbs/01_tokenize.ipynb #bb82b799
 def make_vocab(counts:Counter|TokenizedCorpus,  # word counts (e.g. `TokenizedCorpus.counter`), or a corpus
@@ -654,7 +760,7 @@ def check_vocab(vocab:list,              # the words, in id order
     vocab = list(vocab)
     if not all(isinstance(w, str) for w in vocab): raise TypeError(f'{name} must be a list of words (str), not of {type(next(w for w in vocab if not isinstance(w, str))).__name__}')
     if vocab[:2] != [UNK, PAD]:
-        raise ValueError(f'{name} must start with {UNK!r} and {PAD!r} (unknown words are id 0, padding id 1, as in fastai), but it starts '
+        raise InputError(f'{name} must start with {UNK!r} and {PAD!r} (unknown words are id 0, padding id 1, as in fastai), but it starts '
                          f'with {vocab[:3]}: build it with make_vocab, or use the vocabulary the model was trained with')
     return vocab
 
