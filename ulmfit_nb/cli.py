@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_cli.ipynb #d6112dbe
 from __future__ import annotations
-import argparse, contextlib, io, os, re, sys, textwrap, warnings
+import argparse, contextlib, errno, io, os, re, sys, textwrap, warnings
 
 import ulmfit_nb
 from .core import InputError
@@ -173,11 +173,13 @@ def _predict_options(c:argparse.ArgumentParser):
     c.add_argument('--file', metavar='PATH', help='texts to classify: .txt (one per line), .csv/.tsv or .jsonl')
     c.add_argument('--text-col', default='text', metavar='COL', help='the CSV column or JSONL field of the texts (default: text)')
     c.add_argument('--out', metavar='FILE', help='write predictions to this .csv or .jsonl file (default: CSV to standard output)')
+    c.add_argument('--overwrite', action='store_true', help='replace --out when it exists (never one of the files read)')
     c.add_argument('--bs', type=int, default=64, metavar='N', help='texts per batch (default: 64)')
 
 def _eval_options(c:argparse.ArgumentParser):
     c.add_argument('--model', required=True, metavar='FILE', help='a model.pth written by `ulmfit train` or `classify`')
     c.add_argument('--out', metavar='FILE', help='also write the report to this JSON file')
+    c.add_argument('--overwrite', action='store_true', help='replace --out when it exists (never one of the files read)')
     c.add_argument('--bs', type=int, default=64, metavar='N', help='texts per batch (default: 64)')
     c.set_defaults(data='imdb_sample', text_col='text', label_col='label')
 
@@ -207,21 +209,22 @@ def predict_command(args:argparse.Namespace):
     from ulmfit_nb.recipe import load_model, predict_file, prediction_rows, write_predictions
     if bool(args.texts) == bool(args.file): raise InputError('give the texts to classify, or `file` (one of the two)')
     machine, out = dict(device=args.device, precision=args.precision), args.out or sys.stdout
-    if args.file: n = predict_file(args.model, args.file, out, args.text_col, args.bs, args.workers, **machine)
+    if args.file: n = predict_file(args.model, args.file, out, args.text_col, args.bs, args.workers, overwrite=args.overwrite, **machine)
     else:
         clf = load_model(args.model, **machine)
-        n = write_predictions([prediction_rows(clf, *clf.predict_texts(args.texts, bs=args.bs, n_workers=args.workers, progress=False), args.texts)], out)
+        rows = prediction_rows(clf, *clf.predict_texts(args.texts, bs=args.bs, n_workers=args.workers, progress=False), args.texts)
+        n = write_predictions([rows], out, [args.model], args.overwrite)
     if args.out: print(f'{n} texts -> {args.out}', file=sys.stderr)
 
 def eval_command(args:argparse.Namespace):
     "`ulmfit eval`: the report of `evaluate`"
     from ulmfit_nb.recipe import evaluate
     print(repr(evaluate(args.model, args.data, args.text_col, args.label_col, args.valid_col, args.bs, args.workers,
-                        args.device, args.precision, args.out)))
+                        args.device, args.precision, args.out, args.overwrite)))
 
 # %% ../nbs/13_cli.ipynb #cef13c8e
-_flags = {*RecipeConfig.__dataclass_fields__, 'out', 'resume', 'model', 'file'}     # the settings and parameters that are options
-_switches = {'regression', 'backwards', 'resume'}                                    # options that take no value
+_flags = {*RecipeConfig.__dataclass_fields__, 'out', 'resume', 'model', 'file', 'overwrite'}     # the settings and parameters that are options
+_switches = {'regression', 'backwards', 'resume', 'overwrite'}                                    # options that take no value
 _re_setting = re.compile(r"\b(\w+)=('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,:;)]+)|`(\w+)`")
 
 def flag_terms(msg:str)->str:
@@ -239,7 +242,10 @@ def flag_terms(msg:str)->str:
 _commands = {'train': train_command, 'lm': lm_command, 'classify': classify_command, 'predict': predict_command, 'eval': eval_command}
 _user_errors = (InputError, OSError)     # the library's errors about input and files name the file, row or setting
 
-def _one_line(e:BaseException)->str: return ' '.join(str(e).split())
+def _one_line(e:BaseException)->str:
+    "The message of `e` on one line; a full disk says what to do"
+    hint = ': free some space, or write elsewhere' if isinstance(e, OSError) and e.errno == errno.ENOSPC else ''
+    return ' '.join(str(e).split()) + hint
 
 def _quiet_terminal():
     "No progress-bar redraws when the output is not a terminal (a log file); no deprecation notices from the libraries' imports"

@@ -51,10 +51,17 @@ def atomic_write_files(writes:dict)->list[Path]:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0), 0o666)   # the umask applies, as with open()
             with os.fdopen(fd, 'wb') as f: write(f)
         for path, tmp in tmps.items(): os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         for tmp in tmps.values(): tmp.unlink(missing_ok=True)
+        if (os_err := _os_error(e)) is not None and os_err is not e:       # e.g. torch.save's RuntimeError over a full disk
+            raise OSError(os_err.errno, os_err.strerror, str(path)) from e
         raise
     return list(tmps)
+
+def _os_error(e:BaseException)->OSError|None:
+    "The `OSError` that `e` is, or that it was raised while handling (a writer may report a full disk as its own error)"
+    while e is not None and not isinstance(e, OSError): e = e.__cause__ or e.__context__
+    return e
 
 def atomic_write(path:str|Path,   # the file to write
                  write):          # called with the open (binary) temporary file
@@ -85,8 +92,16 @@ def read_checkpoint(fname:str|Path):
     try:
         with torch.serialization.safe_globals(allowed): return torch.load(fname, map_location='cpu', weights_only=True)
     except Exception as e:
-        raise InputError(f'{fname} is not a readable PyTorch checkpoint ({type(e).__name__}: {str(e)[:300]}): '
+        raise InputError(f'{fname} is not a readable PyTorch checkpoint ({_load_error(e)}): '
                          'is it complete (not truncated by an interrupted copy) and a torch.save file?') from None
+
+def _load_error(e:Exception)->str:
+    "What `torch.load(weights_only=True)` found wrong, without its advice to load the file unsafely"
+    msg = str(e)
+    if m := re.search(r'Unsupported global: GLOBAL (\S+)', msg):
+        return f'it asks to run or build `{m.group(1)}` when loaded, which weights have no need of; nothing in it was run'
+    if m := re.search(r'WeightsUnpickler error:\s*(.*?)\s*(Check the documentation|$)', msg, re.S): return ' '.join(m.group(1).split())[:150]
+    return f'{type(e).__name__}: {" ".join(msg.split())[:200]}'
 
 # %% ../nbs/00_core.ipynb #d7fe44f1
 class _NoClassesUnpickler(pickle.Unpickler):

@@ -22,7 +22,7 @@ from .lm_finetune import TextLearner
 
 # %% auto #0
 __all__ = ['dist_timeout', 'distributed_backend', 'setup_distributed', 'leave_distributed', 'rank0_prints', 'broadcast_object',
-           'rank0_first', 'CPUSyncBatchNorm', 'TextDistributedTrainer']
+           'rank0_first', 'errors_shared', 'CPUSyncBatchNorm', 'TextDistributedTrainer']
 
 # %% ../nbs/05a_distributed.ipynb #96f72212
 dist_timeout = datetime.timedelta(hours=1)   # how long a process waits for the others (e.g. for rank 0 to tokenize a big corpus)
@@ -79,6 +79,23 @@ def rank0_first(func:Callable, *args, **kwargs):
     if err is not None: raise err
     if sent is not None: raise sent
     return res if rank_distrib() == 0 else func(*args, **kwargs)
+
+# %% ../nbs/05a_distributed.ipynb #58016e7a
+_error_key = 'ulmfit_nb/error'
+
+@contextlib.contextmanager
+def errors_shared():
+    "In a distributed run, an `InputError` of one process becomes the error of every process (the others would see a closed connection)"
+    try: yield
+    except Exception as e:
+        if not (dist.is_available() and dist.is_initialized()): raise
+        store = dist.distributed_c10d._get_default_store()
+        if isinstance(e, InputError):
+            with contextlib.suppress(Exception): store.set(_error_key, f'process {rank_distrib()}: {e}')
+            raise
+        try: store.wait([_error_key], datetime.timedelta(seconds=5))
+        except Exception: raise e from None                             # no other process left a reason: this error is the reason
+        raise InputError(store.get(_error_key).decode()) from e
 
 # %% ../nbs/05a_distributed.ipynb #51135752
 class CPUSyncBatchNorm(nn.BatchNorm1d):

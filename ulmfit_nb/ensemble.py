@@ -31,8 +31,8 @@ class TextEnsemble:
                 raise InputError(f'member {i} predicts {m.classes} ({m.kind}), member 0 {first.classes} ({first.kind}): '
                                  'the members of an ensemble must predict the same classes')
         weights = np.full(len(members), 1 / len(members)) if weights is None else np.asarray(weights, dtype=float)
-        if len(weights) != len(members) or (weights < 0).any() or weights.sum() <= 0:
-            raise InputError(f'weights {list(weights)} must be {len(members)} non-negative numbers, not all zero')
+        if len(weights) != len(members) or not np.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
+            raise InputError(f'weights={list(map(float, weights))}: give {len(members)} finite non-negative numbers, not all zero')
         self.members, self.weights = members, weights / weights.sum()
         self.classes, self.kind, self.thresh = first.classes, first.kind, first.thresh
 

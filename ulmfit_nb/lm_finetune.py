@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_lm_finetune.ipynb #c1579612
 from __future__ import annotations
-import warnings
+import base64, warnings
 from pathlib import Path
 from typing import Callable
 
@@ -12,7 +12,8 @@ import numpy as np
 import torch
 from fastcore.basics import ifnone, noop, patch, store_attr
 from fastcore.meta import delegates
-from fastai.basics import CrossEntropyLossFlat, Callback, Learner, join_path_file
+from fastai.basics import CancelFitException, CrossEntropyLossFlat, Callback, Learner, join_path_file
+from fastai.callback.tracker import TerminateOnNaNCallback
 from fastai.callback.rnn import rnn_cbs
 from fastai.callback.progress import ProgressCallback      # registers fastai's progress bar and training-log table
 import fastai.callback.schedule                            # Learner.fit_one_cycle, lr_find
@@ -27,7 +28,8 @@ from .precision import to_precision   # Learner.to_precision
 
 # %% auto #0
 __all__ = ['match_embeds', 'TextLearner', 'read_lm_state', 'read_pretrained', 'LMLearner', 'pretrained_files',
-           'language_model_learner', 'decode_spec_tokens', 'EpochCheckpoints']
+           'language_model_learner', 'decode_spec_tokens', 'EpochCheckpoints', 'fit_state', 'ResumeFit',
+           'NonFiniteLossStop']
 
 # %% ../nbs/04_lm_finetune.ipynb #50ba3124
 def match_embeds(old_wgts:dict,         # the pretrained state dict
@@ -272,3 +274,40 @@ class EpochCheckpoints(Callback):
         if self.on_save is not None: self.on_save(self.learn, self.epoch, fname)
         if self.keep_last and self.last is not None and not rank_distrib(): Path(self.last).unlink(missing_ok=True)   # rank 0 wrote it
         self.last = fname
+
+# %% ../nbs/04_lm_finetune.ipynb #88b975b5
+def _b64(t:torch.Tensor)->str: return base64.b64encode(t.numpy().tobytes()).decode()
+def _un64(s:str)->torch.Tensor: return torch.frombuffer(bytearray(base64.b64decode(s)), dtype=torch.uint8)
+
+def fit_state(learn:Learner)->dict:
+    "What decides the rest of a fit beside the weights and the optimizer — torch's generators, the training loader's, the smoothed loss — as plain data"
+    version, state, gauss = learn.dls.train.rng.getstate()
+    smooth = learn.recorder.smooth_loss
+    return dict(torch=_b64(torch.get_rng_state()), cuda=[_b64(s) for s in torch.cuda.get_rng_state_all()] if torch.cuda.is_available() else [],
+                loader=[version, list(state), gauss], smooth_loss=[float(smooth.val), int(smooth.count)])
+
+# %% ../nbs/04_lm_finetune.ipynb #7091935a
+class ResumeFit(Callback):
+    "Give the next fit the generators and smoothed loss that `fit_state` recorded: it goes on as the interrupted fit would have"
+    order = -20                                       # before anything draws from the generators, or shares rank 0's (05a_distributed)
+    def __init__(self, state:dict): self.state, self.done = state, False
+    def before_fit(self):
+        if self.done: return
+        s = self.state
+        torch.set_rng_state(_un64(s['torch']))
+        if s['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all([_un64(c) for c in s['cuda']])
+        version, state, gauss = s['loader']
+        self.dls.train.rng.setstate((version, tuple(state), gauss))
+    def before_train(self):
+        if self.done: return
+        self.done = True                              # once: the next fits start as any fit does
+        if self.epoch > 0: self.recorder.smooth_loss.val, self.recorder.smooth_loss.count = torch.tensor(self.state['smooth_loss'][0]), self.state['smooth_loss'][1]
+
+# %% ../nbs/04_lm_finetune.ipynb #1fe31023
+class NonFiniteLossStop(TerminateOnNaNCallback):
+    "fastai's `TerminateOnNaNCallback` — stop the fit at the first loss that is nan or inf — remembering where in `stopped`"
+    def before_fit(self): self.stopped = None
+    def after_batch(self):
+        if bool(torch.isfinite(self.loss).all()): return
+        self.stopped = dict(epoch=self.epoch, batch=self.iter, loss=float(self.loss.detach()), training=self.training)
+        raise CancelFitException

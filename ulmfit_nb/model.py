@@ -323,13 +323,16 @@ class SentenceEncoder(nn.Module):
         outs, masks = [], []
         for i in range(0, sl, self.bptt):
             n_rows = int((start <= i).sum())                                   # the rows whose text has started: a prefix
-            if n_rows == 0: raise ValueError(f'Window {i // self.bptt} of the batch is all padding: pad with pad_input_chunk')
             keep = self.max_len is None or sl - i <= self.max_len
+            if keep: masks.append(mask[:, i: i + self.bptt])
+            if n_rows == 0:                                                    # no text started: the rows of a shard whose longest text is
+                if keep: outs.append(None)                                     # in another process's (05a); outputs of zeros, as padding gets
+                continue
             with torch.set_grad_enabled(keep and torch.is_grad_enabled()):
                 o = self.module(input[:n_rows, i: i + self.bptt])                 # (n_rows, bptt, emb_sz)
-            if keep:
-                outs.append(_pad_rows(o, bs))
-                masks.append(mask[:, i: i + self.bptt])
+            if keep: outs.append(_pad_rows(o, bs))
+        ref = next(o for o in outs if o is not None)
+        outs = [ref.new_zeros(bs, m.shape[1], ref.shape[2]) if o is None else o for o, m in zip(outs, masks)]
         return torch.cat(outs, dim=1), torch.cat(masks, dim=1)               # (bs, kept_len, emb_sz), (bs, kept_len)
 
 # %% ../nbs/03_model.ipynb #edba5e6d

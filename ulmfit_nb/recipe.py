@@ -22,20 +22,21 @@ from .tokenize import TokenizerSpec
 from .data import TextDataLoaders, TextDataset
 from .model import AWD_LSTM, awd_lstm_lm_config, parse_size, read_state, size_name, size_of_state
 from .precision import pick_device, pick_precision
-from .lm_finetune import EpochCheckpoints, LMLearner, TextLearner, language_model_learner, pretrained_files, read_lm_state
+from .lm_finetune import (EpochCheckpoints, LMLearner, NonFiniteLossStop, ResumeFit, TextLearner, fit_state, language_model_learner,
+                                   pretrained_files, read_lm_state)
 from .classifier import TextClassifier, fine_tune_ulmfit, load_classifier, stage_title, text_classifier_learner
-from .distributed import rank0_first, rank0_prints, setup_distributed
+from .distributed import errors_shared, rank0_first, rank0_prints, setup_distributed
 from .ensemble import TextEnsemble
 from .config import RecipeConfig, machine_settings, parse_clas_epochs, parse_lm_epochs, resume_config, run_settings
-from .sources import DataSource, iter_texts, labelled_texts, lm_loaders, clas_loaders, read_rows, resolve_source
+from .sources import DataSource, data_fingerprint, iter_texts, labelled_texts, lm_loaders, clas_loaders, read_rows, resolve_source
 from .runs import EpochLog, RunFolder
 from .reports import Report, classification_report, plot_losses, regression_report, save_valid_outputs, write_metrics
 
 # %% auto #0
 __all__ = ['find_pretrained', 'lm_size', 'lm_tokenizer', 'check_inputs', 'lm_data', 'share_of_texts', 'fit_lm', 'lm_stage',
            'classifier_learner', 'classifier_stage', 'evaluate_stage', 'write_reports', 'RunResult', 'train',
-           'train_lm', 'train_classifier', 'train_bidirectional', 'load_model', 'evaluate', 'prediction_rows',
-           'write_predictions', 'predict_file']
+           'train_lm', 'train_classifier', 'train_bidirectional', 'check_out', 'load_model', 'evaluate',
+           'prediction_rows', 'write_predictions', 'predict_file']
 
 # %% ../nbs/12_recipe.ipynb #214db2ad
 def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
@@ -92,6 +93,7 @@ def check_inputs(cfg:RecipeConfig, kind:str,
     if kind != 'lm' and src.kind == 'csv': read_rows(src, cfg.regression)
     if kind != 'classify':
         pretrained = find_pretrained(cfg, device)
+        lm_size(cfg, pretrained, device)                                 # reads the weights: a file that is not a language model stops here
         lm_tokenizer(cfg, pretrained)
         if pretrained is None and cfg.epochs_lm is not None and parse_lm_epochs(cfg.epochs_lm)[0]:
             raise InputError(f'epochs_lm={cfg.epochs_lm!r}: frozen epochs need pretrained weights; from scratch give U alone')
@@ -119,23 +121,40 @@ def share_of_texts(dls:TextDataLoaders, share:float, seed:int):
     ds = full.dataset
     keep = np.sort(np.random.default_rng(seed).permutation(len(ds))[:max(1, round(share * len(ds)))])
     dls.train = full.new(TextDataset(ds.corpus, ds.idxs[keep]))
+    dls.train.rng.setstate(full.rng.getstate())                  # the epochs drawn as the full loader would draw them next...
     try: yield
-    finally: dls.train = full
+    finally: full.rng.setstate(dls.train.rng.getstate()); dls.train = full     # ...and the full loader goes on from there
 
 # %% ../nbs/12_recipe.ipynb #ec58144a
 def fit_lm(run:RunFolder, learn:LMLearner, frozen:int|float, unfrozen:int|float, lr:float, seed:int):
-    "Train `frozen` then `unfrozen` epochs (a value below 1: a share of one), resuming from the run's last checkpoint"
-    progress = run.progress('lm')
-    if progress: learn.load(progress['checkpoint'])                      # resuming: the weights and optimizer of the last epoch
+    "Train `frozen` then `unfrozen` epochs (a value below 1: a share of one), going on exactly from the run's last checkpoint"
+    progress, stop = run.progress('lm'), NonFiniteLossStop()
+    resume = progress.get('checkpoint')                                  # resuming: the weights, optimizer and generators of the last epoch
     for phase, (stage, epochs, phase_lr) in enumerate((('lm_frozen', frozen, lr * 10), ('lm', unfrozen, lr))):
         n_epochs = math.ceil(epochs)
         done = n_epochs if phase < progress.get('phase', -1) else progress.get('epochs_done', 0) if phase == progress.get('phase') else 0
         if done >= n_epochs: continue
+        if resume and not done: learn.load(resume)                       # at a phase's start: `unfreeze` then clears the optimizer, as it did
         if stage == 'lm': learn.unfreeze()
-        commit = partial(lambda phase, epoch, fname: run.commit(phase=phase, epochs_done=epoch + 1, checkpoint=fname.stem), phase)
+        if resume and done: learn.load(resume)                           # within a phase: after `unfreeze`, which would clear the optimizer
+        cbs = [EpochCheckpoints(stage, on_save=EpochLog(run, stage, then=partial(_commit_epoch, run, learn, phase))), stop]
+        if resume: cbs.append(ResumeFit(progress['fit_state'])); resume = None
         with share_of_texts(learn.dls, epochs, seed + phase), learn.distrib_ctx():     # distrib_ctx: under torchrun (05a)
-            learn.fit_one_cycle(n_epochs, phase_lr, moms=(0.8, 0.7, 0.8), start_epoch=done,
-                                cbs=EpochCheckpoints(stage, on_save=EpochLog(run, stage, then=commit)))
+            learn.fit_one_cycle(n_epochs, phase_lr, moms=(0.8, 0.7, 0.8), start_epoch=done, cbs=cbs)
+        _check_finite(stop, 'the language model', 'lr_lm', lr)
+#%%
+#| export
+def _commit_epoch(run:RunFolder, learn:LMLearner, phase:int, epoch:int, fname:Path):
+    "Record a finished epoch of the language model: what a resumed run starts from"
+    run.commit(phase=phase, epochs_done=epoch + 1, checkpoint=fname.stem, fit_state=fit_state(learn))
+
+def _check_finite(stop:NonFiniteLossStop, what:str, lr_name:str, lr:float|None):
+    "An error when `stop` stopped a fit: where the loss stopped being finite, and what to do"
+    if (s := stop.stopped) is None: return
+    lr = f'{lr_name}={lr:g}' if lr is not None else f'`{lr_name}`'
+    raise InputError(f"{what}'s {'training' if s['training'] else 'validation'} loss became {s['loss']} in epoch {s['epoch'] + 1}, "
+                     f'batch {s["batch"] + 1}: training stopped there, before a model of nan was saved; lower the learning rate ({lr}) '
+                     'and start a new run')
 
 # %% ../nbs/12_recipe.ipynb #885e112c
 def lm_stage(run:RunFolder, src:DataSource, cfg:RecipeConfig, device:str, precision:str)->LMLearner:
@@ -193,19 +212,22 @@ def classifier_learner(run:RunFolder, src:DataSource, cfg:RecipeConfig,
 def classifier_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig):
     "Gradual unfreezing with discriminative learning rates (`fine_tune_ulmfit`), resumable after each of its stages"
     run.start('classifier')
-    schedule, done = cfg.epochs_clas, run.progress('classifier').get('stages_done', 0)
-    if done: learn.load(run.progress('classifier')['checkpoint'])
+    progress, stop = run.progress('classifier'), NonFiniteLossStop()
+    schedule, done = cfg.epochs_clas, progress.get('stages_done', 0)
+    if done: learn.load(progress['checkpoint'])                             # `fine_tune_ulmfit` clears the optimizer at each stage, as it did
     print(f'Classifier: gradual unfreezing {",".join(map(str, schedule))}' + (f', resuming at stage {done + 1}' if done else ''))
     log = EpochLog(run, f'clas_{done + 1}')
     print(stage_title(done, schedule))
     def after_stage(stage):
+        _check_finite(stop, 'the classifier', 'lr_clas', cfg.lr_clas)      # before a model of nan is saved
         fname = learn.save(f'clas_{stage + 1}', with_opt=True)
-        run.commit(stages_done=stage + 1, checkpoint=fname.stem)
+        run.commit(stages_done=stage + 1, checkpoint=fname.stem, fit_state=fit_state(learn))
         for f in run.work.glob('clas_*.pth') if run.writer else ():
             if f != fname: f.unlink()
         log.stage = f'clas_{stage + 2}'
         if stage + 1 < len(schedule): print(stage_title(stage + 1, schedule))
-    with learn.added_cbs(EpochCheckpoints(None, on_save=log)), learn.distrib_ctx():
+    cbs = [EpochCheckpoints(None, on_save=log), stop] + ([ResumeFit(progress['fit_state'])] if done else [])
+    with learn.added_cbs(cbs), learn.distrib_ctx():
         fine_tune_ulmfit(learn, lr=cfg.lr_clas, epochs=schedule, start_stage=done, after_stage=after_stage, show_stages=False)
     last = [r for r in run.state['log'] if r['stage'].startswith('clas')][-1]
     run.finish(schedule=list(schedule), checkpoint=f'clas_{len(schedule)}', **{k: v for k, v in last.items() if k in ('valid_loss', 'accuracy', '_rmse')})
@@ -292,9 +314,10 @@ def _run(kind:str, out:str|Path, resume:bool, given:dict, show:bool|None)->RunRe
     if not resume: src = rank0_first(check_inputs, cfg, kind, processes, device)     # rank 0 first: it may download the data
     precision = pick_precision(cfg.precision, device)
     run = RunFolder(out, kind, cfg.settings(kind), resume, writer=writer)
-    with contextlib.closing(run), rank0_prints():
+    with contextlib.closing(run), rank0_prints(), errors_shared():
         rank0_first(run.open)                          # rank 0 takes the folder's lock and writes its state; the others read it
         if resume: cfg = resume_config(run.settings, given); src = check_inputs(cfg, kind, processes, device)
+        _check_same_data(run, src)
         result = _run_stages(run, src, cfg, device, precision, processes)
         if writer: _report_end(result, show)
     return result
@@ -312,6 +335,14 @@ def _run_stages(run:RunFolder, src:DataSource, cfg:RecipeConfig, device:str, pre
         if 'classifier' in todo: classifier_stage(run, learn, cfg); write_reports(run, device, precision)
         if 'evaluate' in todo and run.writer: evaluate_stage(run, learn, cfg, device, precision)    # rank 0 alone
     return RunResult(run.path, cfg, write_reports(run, device, precision), lm=lm, learn=learn)
+
+def _check_same_data(run:RunFolder, src:DataSource):
+    "Record the data a run reads when it starts; when it resumes, refuse other data (the embeddings would be loaded into other words)"
+    fingerprint = data_fingerprint(src)
+    if run.state.setdefault('data_fingerprint', fingerprint) != fingerprint:
+        raise InputError(f'{src.name} is not the data the run in {run.path} started with (it changed since: its fingerprint differs): '
+                         'a resumed run must read the texts it started with: put them back, or start a new run in another `out`')
+    run.save()
 
 def _report_end(result:RunResult, show:bool|None):
     "Print the evaluation report and the summary; in a notebook, show the loss curves"
@@ -401,6 +432,19 @@ def train_bidirectional(data:str|Path|None,   # 'imdb_sample', 'imdb', a CSV/TSV
     print(f'Forward {key} {metrics["forward"][key]:.4f}, backward {metrics["backward"][key]:.4f}, ensemble {rep[key]:.4f}. The ensemble is {out/"model.pth"}')
     return RunResult(out, runs['fwd'].config, metrics, directions=runs)
 
+# %% ../nbs/12_recipe.ipynb #75cd8b12
+def check_out(out:str|Path,           # the file to write
+              reads:list,             # the files the call reads
+              suffixes:tuple,         # the kinds of file it writes: ('.json',), ('.csv', '.jsonl')
+              overwrite:bool=False):  # replace `out` when it exists
+    "An error when writing `out` would destroy what the call reads, a folder, a file of another kind, or (without `overwrite`) a file"
+    out, kinds = Path(out).expanduser(), ' or '.join(suffixes)
+    read = next((r for r in reads if isinstance(r, (str, Path)) and Path(r).expanduser().resolve() == out.resolve()), None)
+    if read is not None: raise InputError(f'out={str(out)!r} is a file this reads: writing it would destroy it: give another file')
+    if out.is_dir(): raise InputError(f'out={str(out)!r} is a folder: give a {kinds} file')
+    if out.suffix.lower() not in suffixes: raise InputError(f'out={str(out)!r}: give a {kinds} file')
+    if out.exists() and not overwrite: raise InputError(f'out={str(out)!r} already exists: give another file, or overwrite=True to replace it')
+
 # %% ../nbs/12_recipe.ipynb #5d973d11
 def load_model(model:str|Path|TextClassifier|TextEnsemble,   # a model.pth that a run exported, or a loaded classifier
                device:str='auto',                           # 'cpu', 'cuda', or 'auto': a GPU when there is one
@@ -424,9 +468,11 @@ def evaluate(model:str|Path|TextClassifier|TextEnsemble,   # a model.pth that a 
              workers:int|None=None,           # tokenizer processes (None: all cores)
              device:str='auto', precision:str='auto',
              out:str|Path|None=None,          # also write the report to this JSON file
+             overwrite:bool=False,            # replace `out` when it exists
              progress:bool=True               # show a progress bar
             )->Report:
     "Accuracy, confusion matrix and per-class precision and recall (or a regression's errors) of `model` on labelled texts"
+    if out is not None: check_out(out, [model, data], ('.json',), overwrite)
     is_folder = data == 'imdb' or Path(data).expanduser().is_dir()      # labels from folder names: any layout with <label>/*.txt
     src = resolve_source(data, text_col, label_col, valid_col, labelled=not is_folder)
     clf = load_model(model, device, precision)
@@ -453,12 +499,14 @@ def prediction_rows(clf:TextClassifier|TextEnsemble, labels:list, probs:np.ndarr
 
 # %% ../nbs/12_recipe.ipynb #e22afb04
 def write_predictions(chunks,                         # lists of prediction rows (`prediction_rows`), one after the other
-                      out:str|Path|io.TextIOBase     # a .csv or .jsonl file (written atomically), or an open text file (CSV)
+                      out:str|Path|io.TextIOBase,    # a .csv or .jsonl file (written atomically), or an open text file (CSV)
+                      reads:list=(),                 # the files the predictions come from: `out` must not be one
+                      overwrite:bool=False           # replace `out` when it exists
                      )->int:
     "Write the rows of `chunks` to `out`; the number of rows"
     if hasattr(out, 'write'): return _write_rows(chunks, out, 'csv')
-    out = Path(out)
-    if out.suffix.lower() not in ('.csv', '.jsonl'): raise InputError(f'out={str(out)!r}: give a .csv or .jsonl file')
+    check_out(out, reads, ('.csv', '.jsonl'), overwrite)
+    out = Path(out).expanduser()
     n = []
     try: atomic_write(out, lambda f: n.append(_write_rows(chunks, io.TextIOWrapper(f, encoding='utf-8', newline=''), out.suffix.lower()[1:])))
     except OSError as e: raise InputError(f'out={str(out)!r}: cannot write there ({e.strerror})') from None
@@ -484,9 +532,12 @@ def predict_file(model:str|Path|TextClassifier|TextEnsemble,   # a model.pth tha
                  text_col:str='text',             # the column (CSV) or field (JSONL) of the texts
                  bs:int=64,                       # texts per batch
                  workers:int|None=None,           # tokenizer processes (None: all cores)
-                 device:str='auto', precision:str='auto')->pd.DataFrame|int:
+                 device:str='auto', precision:str='auto',
+                 overwrite:bool=False             # replace `out` when it exists
+                )->pd.DataFrame|int:
     "Labels and probabilities for the texts of `file`, `predict_chunk` at a time: a DataFrame, or the number of rows written to `out`"
     if not Path(file).is_file(): raise InputError(f'file={str(file)!r}: no such file')
+    if out is not None and not hasattr(out, 'write'): check_out(out, [model, file], ('.csv', '.jsonl'), overwrite)
     clf = load_model(model, device, precision)
     def chunks():
         n = 0
@@ -494,4 +545,4 @@ def predict_file(model:str|Path|TextClassifier|TextEnsemble,   # a model.pth tha
             yield prediction_rows(clf, *clf.predict_texts(texts, bs=bs, n_workers=workers, progress=False), first_row=n + 1)
             n += len(texts)
     if out is None: return pd.DataFrame([r for rows in chunks() for r in rows])
-    return write_predictions(chunks(), out)
+    return write_predictions(chunks(), out, [model, file], overwrite)
