@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_cli.ipynb #d6112dbe
 from __future__ import annotations
-import argparse, contextlib, errno, io, os, re, sys, textwrap, warnings
+import argparse, errno, os, re, sys, textwrap, warnings
 
 import ulmfit_nb
 from .core import InputError
@@ -37,7 +37,7 @@ def _default(name:str)->str:
 # %% ../nbs/13_cli.ipynb #b9ff4fc2
 def _data_options(labelled:bool=True)->argparse.ArgumentParser:
     p, g = _group('data')
-    g.add_argument('--data', metavar='SOURCE', help=f'imdb_sample (the default: fastai\'s IMDB_SAMPLE), imdb, a CSV/TSV file, or a folder: '
+    g.add_argument('--data', metavar='SOURCE', help='imdb_sample (the default: fastai\'s IMDB_SAMPLE), imdb, a CSV/TSV file, or a folder: '
                    + ('train/<label>/*.txt and test/<label>/*.txt' if labelled else 'any .txt files in it, one text each'))
     g.add_argument('--text-col', metavar='COL', help=f'CSV column of the texts (default: {_default("text_col")})')
     if labelled:

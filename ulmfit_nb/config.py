@@ -5,7 +5,7 @@
 # %% ../nbs/08_config.ipynb #bd0a662e
 from __future__ import annotations
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .core import InputError

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 import torch
-from fastcore.basics import ifnone, noop, patch, store_attr
+from fastcore.basics import noop, patch, store_attr
 from fastcore.meta import delegates
 from fastai.basics import CancelFitException, CrossEntropyLossFlat, Callback, Learner, join_path_file
 from fastai.callback.tracker import TerminateOnNaNCallback

@@ -27,7 +27,7 @@ from .lm_finetune import (EpochCheckpoints, LMLearner, NonFiniteLossStop, Resume
 from .classifier import TextClassifier, fine_tune_ulmfit, load_classifier, stage_title, text_classifier_learner
 from .distributed import errors_shared, rank0_first, rank0_prints, setup_distributed
 from .ensemble import TextEnsemble
-from .config import RecipeConfig, machine_settings, parse_clas_epochs, parse_lm_epochs, resume_config, run_settings
+from .config import RecipeConfig, machine_settings, parse_lm_epochs, resume_config, run_settings
 from .sources import DataSource, data_fingerprint, iter_texts, labelled_texts, lm_loaders, clas_loaders, read_rows, resolve_source
 from .runs import EpochLog, RunFolder
 from .reports import Report, classification_report, plot_losses, regression_report, save_valid_outputs, write_metrics

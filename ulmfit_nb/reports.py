@@ -5,6 +5,7 @@
 # %% ../nbs/11_reports.ipynb #476c192b
 from __future__ import annotations
 import io, json, os, time
+from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
