@@ -15,7 +15,8 @@ __all__ = ['named_datasets', 'pretrained_names', 'machine_settings', 'run_settin
            'RecipeConfig', 'resume_config']
 
 # %% ../nbs/08_config.ipynb #e7cd6b1d
-def parse_lm_epochs(spec:str|int|float|tuple)->tuple:
+def parse_lm_epochs(spec:str|int|float|tuple   # 'F+U', U, or (F, U)
+                   )->tuple:
     "(frozen, unfrozen) epochs from 'F+U', 'U' or (F, U): whole numbers, or a share of one epoch below 1"
     parts = spec if isinstance(spec, (tuple, list)) else str(spec).split('+')
     try: nums = [float(p) for p in parts]
@@ -26,7 +27,8 @@ def parse_lm_epochs(spec:str|int|float|tuple)->tuple:
     return tuple(int(n) if n == int(n) else n for n in nums)
 
 # %% ../nbs/08_config.ipynb #6b50e3fa
-def parse_clas_epochs(spec:str|tuple)->tuple:
+def parse_clas_epochs(spec:str|tuple      # '1,1,1,2' or (1, 1, 1, 2)
+                     )->tuple:
     "The epochs of each gradual-unfreezing stage, from '1,1,1,2' or (1, 1, 1, 2)"
     try: res = tuple(int(p) for p in (spec if isinstance(spec, (tuple, list)) else str(spec).split(',')))
     except (TypeError, ValueError): res = ()

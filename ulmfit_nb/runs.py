@@ -16,7 +16,7 @@ __all__ = ['RunFolder', 'write_log_csv', 'EpochLog']
 # %% ../nbs/10_runs.ipynb #18ad7644
 class RunFolder:
     "The `out` folder of a training run: its files, a lock against a second run, and the state that a resumed run goes on from"
-    def __init__(self, path:str|Path,
+    def __init__(self, path:str|Path,                 # the run folder (`out`)
                  kind:str,                    # 'train', 'lm' or 'classify'
                  settings:dict,               # the run's settings (`RecipeConfig.settings`, JSON-able)
                  resume:bool=False,           # go on with the run in `path`
