@@ -85,22 +85,23 @@ def lm_tokenizer(cfg:RecipeConfig, pretrained:tuple|None, work:Path|None=None)->
 # %% ../nbs/12_recipe.ipynb #ea1c4d92
 def check_inputs(cfg:RecipeConfig, kind:str,
                  processes:int=1,                # the processes of a distributed run, which share each batch
-                 device:str='cpu')->DataSource:
-    "The run's data source, after checking what can be checked before any work: the data, the pretrained files, the encoder"
+                 device:str='cpu')->tuple:
+    "(the data source, the language model's start: (pretrained files or None, encoder size)), checked before any work is done"
     if cfg.bs % processes:
         raise InputError(f'bs={cfg.bs} is the batch that the {processes} processes torchrun started share: give a multiple of {processes}')
     src = resolve_source(cfg.data, cfg.text_col, cfg.label_col, cfg.valid_col, labelled=kind != 'lm')
     if kind != 'lm' and src.kind == 'csv': read_rows(src, cfg.regression)
+    start = None
     if kind != 'classify':
         pretrained = find_pretrained(cfg, device)
-        lm_size(cfg, pretrained, device)                                 # reads the weights: a file that is not a language model stops here
+        start = pretrained, lm_size(cfg, pretrained, device)            # reads the weights: a file that is not a language model stops here
         lm_tokenizer(cfg, pretrained)
         if pretrained is None and cfg.epochs_lm is not None and parse_lm_epochs(cfg.epochs_lm)[0]:
             raise InputError(f'epochs_lm={cfg.epochs_lm!r}: frozen epochs need pretrained weights; from scratch give U alone')
     if kind == 'classify' and cfg.encoder is None: raise InputError('train_classifier needs `encoder`: the `out` folder of a train_lm (or train) run')
     if kind == 'classify' and not (Path(cfg.encoder)/'encoder.pth').exists():
         raise InputError(f'encoder={cfg.encoder!r} has no encoder.pth: give the `out` folder of a train_lm (or train) run')
-    return src
+    return src, start
 
 # %% ../nbs/12_recipe.ipynb #12a7be84
 def lm_data(run:RunFolder, src:DataSource, cfg:RecipeConfig, spec:TokenizerSpec, device:str, processes:int)->TextDataLoaders:
@@ -157,12 +158,13 @@ def _check_finite(stop:NonFiniteLossStop, what:str, lr_name:str, lr:float|None):
                      'and start a new run')
 
 # %% ../nbs/12_recipe.ipynb #885e112c
-def lm_stage(run:RunFolder, src:DataSource, cfg:RecipeConfig, device:str, precision:str)->LMLearner:
+def lm_stage(run:RunFolder, src:DataSource, cfg:RecipeConfig, device:str, precision:str,
+             start:tuple                      # (pretrained files or None, encoder size): what `check_inputs` found
+            )->LMLearner:
     "Fine-tune pretrained weights (or train from scratch) on every text of `src`; write the encoder and the language model into `run`"
     run.start('lm')
     set_seed(cfg.seed)
-    pretrained = find_pretrained(cfg, device)
-    size, spec = lm_size(cfg, pretrained, device), lm_tokenizer(cfg, pretrained, run.work)
+    (pretrained, size), spec = start, lm_tokenizer(cfg, start[0], run.work)
     frozen, unfrozen = parse_lm_epochs(cfg.epochs_lm or ('1+10' if pretrained else '10'))
     lr = cfg.lr_lm or (2e-3 if pretrained else 5e-3)
     print(f'Language model: {size_name(size)} AWD-LSTM {"from " + str(pretrained[0]) if pretrained else "from scratch"}, '
@@ -311,25 +313,25 @@ def _run(kind:str, out:str|Path, resume:bool, given:dict, show:bool|None)->RunRe
     cfg = RecipeConfig(**given)
     device = pick_device(cfg.device)
     processes, writer = setup_distributed(device), rank_distrib() == 0
-    if not resume: src = rank0_first(check_inputs, cfg, kind, processes, device)     # rank 0 first: it may download the data
+    if not resume: src, start = rank0_first(check_inputs, cfg, kind, processes, device)     # rank 0 first: it may download the data
     precision = pick_precision(cfg.precision, device)
     run = RunFolder(out, kind, cfg.settings(kind), resume, writer=writer)
     with contextlib.closing(run), rank0_prints(), errors_shared():
         rank0_first(run.open)                          # rank 0 takes the folder's lock and writes its state; the others read it
-        if resume: cfg = resume_config(run.settings, given); src = check_inputs(cfg, kind, processes, device)
+        if resume: cfg = resume_config(run.settings, given); src, start = check_inputs(cfg, kind, processes, device)
         _check_same_data(run, src)
-        result = _run_stages(run, src, cfg, device, precision, processes)
+        result = _run_stages(run, src, start, cfg, device, precision, processes)
         if writer: _report_end(result, show)
     return result
 
 # %% ../nbs/12_recipe.ipynb #027ed82e
-def _run_stages(run:RunFolder, src:DataSource, cfg:RecipeConfig, device:str, precision:str, processes:int)->RunResult:
+def _run_stages(run:RunFolder, src:DataSource, start:tuple|None, cfg:RecipeConfig, device:str, precision:str, processes:int)->RunResult:
     "The stages of `run` not finished yet, each followed by its reports"
     todo = [s for s in _stages[run.kind] if not run.finished(s)]
     print(f'{run.kind}: {src.name} -> {run.path} ({device}, {precision}' + (f', {processes} processes)' if processes > 1 else ')')
           + (f'; resuming: {", ".join(s for s in _stages[run.kind] if s not in todo) or "no stage"} finished' if run.resume else ''))
     lm = learn = None
-    if 'lm' in todo: lm = lm_stage(run, src, cfg, device, precision); write_reports(run, device, precision)
+    if 'lm' in todo: lm = lm_stage(run, src, cfg, device, precision, start); write_reports(run, device, precision)
     if 'classifier' in todo or 'evaluate' in todo:
         learn = classifier_learner(run, src, cfg, run.path if run.kind == 'train' else cfg.encoder, device, precision)
         if 'classifier' in todo: classifier_stage(run, learn, cfg); write_reports(run, device, precision)
