@@ -37,15 +37,15 @@ CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgr
 _re_raw_json = re.compile(r'"(cell_type|output_type|execution_count|text/html|text/plain|application/vnd[\w.+-]*)"\s*:')
 _re_directive = re.compile(r'^\s*#\|\s*[\w-]+', re.M)
 
-def render(page, browser='chromium', query='', budget=3000):
-    "The DOM of `page` (with `?query`) after Chromium loaded and ran it"
-    with tempfile.TemporaryDirectory() as profile:
-        res = subprocess.run([browser, *CHROME_FLAGS, f'--user-data-dir={profile}', f'--virtual-time-budget={budget}',
-                              '--allow-file-access-from-files',     # the search reads the pages for its snippets
-                              '--dump-dom', page.resolve().as_uri() + query], capture_output=True, text=True, timeout=120)
-    if res.returncode != 0 or '<html' not in res.stdout:
-        raise RuntimeError(f'{browser} could not render {page}: {res.stderr[-2000:]}')
-    return BeautifulSoup(res.stdout, 'html.parser')
+def render(page, browser='chromium', query='', budget=3000, tries:int=2):
+    "The DOM of `page` (with `?query`) after Chromium loaded and ran it; a headless Chromium that exits without a page is started again once"
+    for attempt in range(tries):
+        with tempfile.TemporaryDirectory() as profile:
+            res = subprocess.run([browser, *CHROME_FLAGS, f'--user-data-dir={profile}', f'--virtual-time-budget={budget}',
+                                  '--allow-file-access-from-files',     # the search reads the pages for its snippets
+                                  '--dump-dom', page.resolve().as_uri() + query], capture_output=True, text=True, timeout=120)
+        if res.returncode == 0 and '<html' in res.stdout: return BeautifulSoup(res.stdout, 'html.parser')
+    raise RuntimeError(f'{browser} could not render {page} ({tries} tries; exit code {res.returncode}): {res.stderr[-2000:]}')
 
 def table_headers(table):
     "The column names of an HTML table (its header row, index column dropped)"
