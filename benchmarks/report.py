@@ -17,6 +17,15 @@ def describe_machine(m:dict)->str:
     units = ', '.join(m.get('cpu_bf16_units') or []) or 'no bf16 units'
     return f'{m["cpu"]}, {m["cores"]} cores, {units}' + (f', GPU {m["gpu"]}' if m.get('gpu') else '')
 
+def run_summary(res:dict)->str:
+    "What produced these results: the command, the benchmarks' dates and their total time (a benchmark re-run alone keeps its own date and time)"
+    bs = [b for b in res['benchmarks'].values() if 'machine' in b and b.get('name') != 'gpu']
+    dates = sorted({b['machine']['date'] for b in bs})
+    when = dates[0] if len(dates) == 1 else f'between {dates[0]} and {dates[-1]}'
+    minutes = sum(b.get('seconds', 0) for b in bs) / 60
+    return (f'`python -m benchmarks{" --quick" if res["mode"] == "quick" else ""}`: {len(bs)} benchmarks run {when}, '
+            f'{minutes:.0f} minutes in all')
+
 def describe_versions(m:dict)->str:
     return ', '.join(f'{k} {v}' for k, v in m['versions'].items() if v)
 
@@ -74,17 +83,24 @@ def baseline_table(b:dict)->pd.DataFrame:
 
 def plot_throughput(res:dict):
     "Horizontal bars: ulmfit_nb's throughput as a multiple of fastai's, for every docs/s or tokens/s row (log scale)"
+    import textwrap
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
     rows = [(f'{b["name"]}: {r["measure"]}', _ratio_value(r)) for b in res['benchmarks'].values() if b.get('rows')
             for r in b['rows'] if r.get('unit') in ('docs/s', 'tokens/s') and _ratio_value(r)]
-    fig, ax = plt.subplots(figsize=(10, 0.3 * len(rows) + 1), dpi=90)
     names, ratios = zip(*rows[::-1])
-    ax.barh(range(len(rows)), ratios, color=['tab:gray' if 0.95 <= r <= 1.05 else 'tab:green' if r > 1 else 'tab:red' for r in ratios])   # grey: parity
-    ax.set_yticks(range(len(rows)), [n if len(n) < 70 else n[:67] + '...' for n in names], fontsize=9)
+    labels = [textwrap.fill(n, 42) for n in names]                   # wrapped whole, never cut
+    height = 0.22 * sum(l.count('\n') + 1 for l in labels) + 0.25 * len(rows) + 1.2
+    fig, ax = plt.subplots(figsize=(8, height), dpi=100)
+    colour = lambda r: 'tab:gray' if 0.95 <= r <= 1.05 else 'tab:green' if r > 1 else 'tab:red'
+    ax.barh(range(len(rows)), ratios, color=[colour(r) for r in ratios])
+    ax.set_yticks(range(len(rows)), labels, fontsize=10)
     ax.set_xscale('log'); ax.axvline(1, color='k', lw=0.8)
-    for i, r in enumerate(ratios): ax.text(r * 1.05, i, f'{r:.2f}x', va='center', fontsize=8)
-    ax.set_xlabel('ulmfit_nb throughput / fastai throughput (log scale; right of the line: ulmfit_nb faster)')
-    ax.set_xlim(min(0.5, min(ratios) / 1.5), max(ratios) * 3)
+    for i, r in enumerate(ratios): ax.text(r * 1.05, i, f'{r:.2f}x', va='center', fontsize=10)
+    ax.set_xlabel('ulmfit_nb throughput / fastai throughput (log scale)', fontsize=10)
+    ax.set_xlim(min(0.5, min(ratios) / 1.5), max(ratios) * 4)
+    ax.legend(handles=[Patch(color='tab:green', label='ulmfit_nb faster'), Patch(color='tab:gray', label='parity (within 5%)'),
+                       Patch(color='tab:red', label='ulmfit_nb slower')], loc='lower right', fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -93,11 +109,11 @@ def plot_tokenize_sweep(b:dict):
     import matplotlib.pyplot as plt
     sweep = b['sweep']
     n = [o['n_docs'] for o in sweep]
-    fig, ax = plt.subplots(figsize=(7, 3.5), dpi=90)
+    fig, ax = plt.subplots(figsize=(7, 3.5), dpi=100)
     for lib, c in (('ulmfit_nb', 'tab:blue'), ('fastai', 'tab:orange')):
         ax.plot(n, [o[lib]['docs_s'] for o in sweep], 'o-', color=c, label=lib)
     for o in sweep: ax.annotate(f'{statistics.median(o["speed_ratios"]):.1f}x', (o['n_docs'], o['ulmfit_nb']['docs_s']),
-                                textcoords='offset points', xytext=(0, 6), ha='center', fontsize=8)
+                                textcoords='offset points', xytext=(0, 6), ha='center', fontsize=9)
     ax.set_xscale('log'); ax.set_xlabel('reviews tokenized in one call (log scale)'); ax.set_ylabel('docs/s')
     ax.set_ylim(0, None); ax.legend(); ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -14,9 +14,13 @@ executed to build it except `show_doc` for the exported symbols. What each page 
   default, the docments comment) like fastai's docs — then the cell's source folded behind a "Show
   code" toggle (nbdev shows only the docs; we keep the code one click away because these notebooks
   teach the implementation);
-- `#| exports` cells: their `show_doc`, then the source shown; `#| exporti`: the source, folded;
+- `#| exports` cells: their `show_doc`, then the source shown; `#| exporti`: the source, folded; a
+  folded source's toggle names what it defines ("Source: Parser, Parser.parse");
+- `#| fig-alt: TEXT` (Quarto's directive) is the alt text of the cell's pictures;
 - every other cell: source and stored outputs; `#|` directive lines are stripped everywhere;
-  `#| echo: false` hides the source, `#| output: false` the outputs; stderr is dropped;
+  `#| echo: false` hides the source, `#| output: false` the outputs; stderr is dropped; the folders
+  of the machine that ran the notebook (the checkout, the temporary folder an example worked in) are
+  cut from the paths in outputs, which then read as the example's relative paths;
 - Markdown links to notebooks (`[data](02_data.ipynb)`, which work in Jupyter) point to their pages;
   a name in backticks that has API docs (`tokenize_df`, `TextDataLoaders.from_df`) links to them;
 - under each module page's title, a link to download the repository's notebook; `nbs/images/` (the
@@ -74,15 +78,31 @@ def defined_names(source):
            and (not t.name.startswith('_') or t.name.startswith('__'))]
     return [n for nm in nms for n in (nm if isinstance(nm, list) else [nm])]
 
+# Methods fastai (or torch) calls, never a user: a `DataLoader`'s and a `Callback`'s hooks. The class is
+# documented; its overrides of these stay in its folded source, as in fastai's own docs.
+FRAMEWORK_HOOKS = {'get_idxs', 'shuffle_fn', 'batch_idxs', 'create_batches', 'create_batch', 'new', 'to_detach', '__len__',
+                   'before_fit', 'before_epoch', 'before_train', 'before_batch', 'after_pred', 'after_loss', 'before_backward',
+                   'before_step', 'after_step', 'after_batch', 'after_train', 'before_validate', 'after_validate',
+                   'after_epoch', 'after_fit', 'after_cancel_fit', 'after_cancel_batch'}
+
+def api_names(source)->list[str]:
+    "The names of a cell that get API docs: what it defines, less framework hooks"
+    return [n for n in defined_names(source) if n.split('.')[-1] not in FRAMEWORK_HOOKS]
+
 def _resolve(module, name):
     obj = module
     for part in name.split('.'): obj = getattr(obj, part)
     return obj
 
 def _type_name(a)->str:
-    "An annotation as written (`from __future__ import annotations` keeps them as strings); '' when there is none"
+    "An annotation as written (`from __future__ import annotations` keeps them as strings), typing's `Optional[X]` as `X | None`; '' when there is none"
+    import typing
     if a is inspect.Parameter.empty: return ''
-    return a if isinstance(a, str) else getattr(a, '__name__', str(a))
+    if isinstance(a, str): return a
+    if a is type(None): return 'None'
+    if typing.get_origin(a) is typing.Union: return ' | '.join(_type_name(t) for t in typing.get_args(a))
+    if typing.get_origin(a) is not None: return inspect.formatannotation(a).replace('typing.', '')
+    return getattr(a, '__name__', str(a))
 
 def _default_text(d)->str:
     if d is inspect.Parameter.empty: return ''
@@ -115,7 +135,8 @@ def param_table(obj)->str:
         kind = p.get('kind')
         label = f'**{n}' if kind == inspect.Parameter.VAR_KEYWORD else f'*{n}' if kind == inspect.Parameter.VAR_POSITIONAL else n
         anno = sig.parameters[n].annotation if n in sig.parameters else inspect.Parameter.empty   # as written: never a type guessed from the default
-        rows.append(f'| {cell(label)} | {cell(_type_name(anno))} | {cell(_default_text(p["default"]))} | {cell(p["docment"] or "")} |')
+        default = _default_text(p['default'])
+        rows.append(f'| {cell(label)} | {cell(_type_name(anno))} | {cell(f"`{default}`" if default else "")} | {cell(p["docment"] or "")} |')
     ret = d.get('return')
     if ret and not isinstance(obj, type) and (_type_name(sig.return_annotation) or ret['docment']):
         rows.append(f'| **Returns** | {cell(_type_name(sig.return_annotation))} | | {cell(ret["docment"] or "")} |')
@@ -127,10 +148,12 @@ def show_doc_md(module, name):
     obj = _resolve(module, name)
     doc = inspect.getdoc(obj) or ''
     if isinstance(obj, type) and doc == inspect.getdoc(obj.__mro__[1]): doc = ''      # inherited, not its own
-    parts = [f'({api_label(name)})=', f'### {name}', '', '```python', signature_text(obj, name), '```', '']
+    parts = [f'({api_label(name)})=', f'### {_md_escape(name)}', '', '```python', signature_text(obj, name), '```', '']
     if doc: parts += [f'*{doc.strip()}*', '']
     if tbl := param_table(obj): parts += [tbl, '']
     return '\n'.join(parts)
+
+def _md_escape(name:str)->str: return name.replace('_', r'\_')   # `__len__` is a name, not bold "len"
 
 def api_label(name:str)->str:
     "The Sphinx label of the API docs of `name` (what names in backticks link to)"
@@ -150,7 +173,7 @@ def documented_names(nb_path)->list[str]:
     for c in nb.cells:
         if c.cell_type != 'code': continue
         dirs, body = split_directives(c.source)
-        if {'export', 'exports'} & dirs.keys(): res += defined_names(body)
+        if {'export', 'exports'} & dirs.keys(): res += api_names(body)
     return res
 
 _re_code_name = re.compile(r'(?<![\[\w])`([A-Za-z_][\w.]*)(\(\))?`(?!\]\()')   # `name` or `name()`, not already a link
@@ -170,6 +193,16 @@ def _download_cell(nb_path):
     "A line under the title: the repository's notebook (with its outputs) to download"
     rel = Path('..', '..', '..', 'nbs', Path(nb_path).name).as_posix()      # from docs/_build/src
     return nbformat.v4.new_markdown_cell(f'{{download}}`Download this notebook <{rel}>` to run it in Jupyter.')
+
+_re_machine_path = re.compile(r'/tmp/tmp\w+/|' + re.escape(str(ROOT)) + '/')
+
+def scrub_paths(output):
+    "`output` with the folders of the machine that ran it (the checkout, a temporary folder the example worked in) cut from its paths"
+    for key in ('text',):
+        if key in output: output[key] = _re_machine_path.sub('', ''.join(output[key]))
+    for mime, v in output.get('data', {}).items():
+        if mime.startswith('text/'): output['data'][mime] = _re_machine_path.sub('', ''.join(v))
+    return output
 
 def process_nb(nb_path, toc=None, symbols=frozenset(), page_links=True):
     "A copy of the notebook at `nb_path` ready for myst-nb (see the module docstring); names in `symbols` become links"
@@ -193,13 +226,17 @@ def process_nb(nb_path, toc=None, symbols=frozenset(), page_links=True):
         cell.source = body
         tags = set(cell.metadata.get('tags', []))
         exported = {'export', 'exporti', 'exports'} & dirs.keys()
-        if exported - {'exports'}: tags.add('hide-input')
+        if exported - {'exports'}:
+            tags.add('hide-input')
+            names = defined_names(body) or re.findall(r'^(\w+)\s*[:=]', body, re.M)[:3]
+            cell.metadata['mystnb'] = {'code_prompt_show': f'Source: {", ".join(names)}' if names else 'Source'}
+        if alt := dirs.get('fig-alt'): cell.metadata.setdefault('mystnb', {})['image'] = {'alt': alt}
         if dirs.get('echo') == 'false': tags.add('remove-input')
         if dirs.get('output') == 'false': tags.add('remove-output')
-        cell.outputs = [o for o in cell.get('outputs', []) if o.get('name') != 'stderr']
+        cell.outputs = [scrub_paths(o) for o in cell.get('outputs', []) if o.get('name') != 'stderr']
         if tags: cell.metadata['tags'] = sorted(tags)
         if exported and module is not None and 'exporti' not in dirs:
-            cells += [_show_doc_cell(link_names(show_doc_md(module, nm), symbols - {nm})) for nm in defined_names(body) if nm not in shown]
+            cells += [_show_doc_cell(link_names(show_doc_md(module, nm), symbols - {nm})) for nm in api_names(body) if nm not in shown]
         cells.append(cell)
     if toc:
         toctree = '```{toctree}\n:hidden:\n:maxdepth: 1\n\n' + '\n'.join(toc) + '\n```'

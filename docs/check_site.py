@@ -20,6 +20,13 @@ with the notebooks, because they are derived from them:
 - every picture is there: each `<img>` loads a non-empty file, and each page shows at least as many
   pictures as its notebook holds (image outputs and Markdown images);
 - one search box: none in the sidebars or the article; no link to an empty general index;
+- furniture: no curly quotes in a default, no bare `Optional`/`Union` type, no code box wider than the
+  column, no path of the building machine, no maintainer material (`#| slow`, CI) outside the
+  maintainers page, no heading twice in the page contents, code toggles that name what they fold,
+  pictures with alt texts and plots shown at 70% of their size or more, a favicon;
+- every public function and class has an example below it: a shown code cell that uses it, or a line
+  `Example: [where](#...)` pointing to the section that does (when it needs what the notebook builds later);
+- every measured figure in the prose names its source and agrees with it (docs/figures.py);
 - no page loads anything from the network (no CDN), the offline search index exists, and a search
   finds pages with snippets of their text, not of the code-cell toggles or the contents column.
 """
@@ -31,8 +38,9 @@ from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build  # docs/build.py: notebooks(), page_name(), default_exp()
+import figures  # docs/figures.py: every measured figure names its source and agrees with it
 
-CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--window-size=1280,1000', '--disable-background-networking',
                 '--disable-component-update', '--disable-sync', '--no-first-run']
 _re_raw_json = re.compile(r'"(cell_type|output_type|execution_count|text/html|text/plain|application/vnd[\w.+-]*)"\s*:')
 _re_directive = re.compile(r'^\s*#\|\s*[\w-]+', re.M)
@@ -108,6 +116,27 @@ def return_comment_errors(mod_name)->list[str]:
                         '(docments gives it to the return value): close the parenthesis on the next line')
     return errs
 
+def example_errors(nb_path)->list[str]:
+    "Public functions and classes with no example below them: a shown code cell that uses the name, or a Markdown line `Example: [where](...)`, before the next API entry"
+    nb, errs = nbformat.read(nb_path, as_version=4), []
+    if not build.default_exp(nb): return []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != 'code': continue
+        dirs, body = build.split_directives(cell.source)
+        if not {'export', 'exports'} & dirs.keys() or not (names := build.api_names(body)): continue
+        shown, linked = '', False
+        for nxt in nb.cells[i + 1:]:
+            if nxt.cell_type == 'markdown':
+                linked |= bool(re.match(r'Examples?: .*\]\(', nxt.source))
+                continue
+            d, b = build.split_directives(nxt.source)
+            if {'export', 'exports', 'exporti'} & d.keys() and build.api_names(b): break
+            if not {'hide', 'export', 'exports', 'exporti'} & d.keys(): shown += b + '\n'
+        if linked: continue
+        errs += [f'{build.page_name(nb_path)}.html: {n} has no example below it (a code cell that uses it, or "Example: [where](#...)")'
+                 for n in names if not re.search(r'\b' + re.escape(n.split('.')[-1]) + r'\b', shown)]
+    return errs
+
 def check_page(nb_path, html_dir, order, dom):
     "Problems found on the page of the notebook at `nb_path`, rendered as `dom`"
     name = build.page_name(nb_path)
@@ -161,6 +190,28 @@ def check_page(nb_path, html_dir, order, dom):
         if not f.exists() or f.stat().st_size == 0: say(f'a picture does not load: {src}')
     if len(imgs) < (n := stored_pictures(nbformat.read(nb_path, as_version=4))):
         say(f'shows {len(imgs)} pictures but its notebook holds {n}')
+    # furniture a reader notices
+    for row in api:
+        if row.name != 'table': continue
+        for tr in row.find_all('tr')[1:]:
+            tds = tr.find_all('td')
+            if len(tds) >= 3 and re.search('[‘’“”]', tds[2].get_text()): say(f'the default of `{tds[0].get_text(strip=True)}` shows curly quotes: {tds[2].get_text(strip=True)!r}')
+            if len(tds) >= 2 and re.fullmatch(r'(Optional|Union)', tds[1].get_text(strip=True)): say(f'the type of `{tds[0].get_text(strip=True)}` is a bare {tds[1].get_text(strip=True)}')
+    for pre in article.select('pre[data-overflow]'):
+        say(f'a code box is {pre["data-overflow"]} px wider than the column: {pre.get_text()[:60]!r}')
+    if m := re.search(r'/work/|/tmp/tmp\w+|/root/|' + re.escape(str(build.ROOT)), text):
+        say(f'shows a path of the machine that built it: {text[max(0, m.start() - 40):m.end() + 20]!r}')
+    if name != 'maintainers' and (m := re.search(r'#\| ?slow|\(our CI\)|CI has put', text)): say(f'shows maintainer material: {m.group(0)!r}')
+    toc = [a.get_text(' ', strip=True) for a in dom.select('.bd-sidebar-secondary nav a, .bd-toc nav a')]
+    if dups := sorted({t for t in toc if toc.count(t) > 1}): say(f'the page contents list these headings more than once: {dups}')
+    if labels := [s.get_text(' ', strip=True) for s in article.select('details summary') if 'Show code cell source' in s.get_text()]:
+        say(f'{len(labels)} code toggles say only "Show code cell source" (name what they fold)')
+    for img in imgs:
+        alt = (img.get('alt') or '').strip()
+        if not alt or re.search(r'[/\\]|\.(png|svg|jpe?g)$', alt): say(f'a picture has no alt text a reader can use: {alt or img.get("src")!r}')
+        if (img.get('src') or '').split('?')[0].endswith('.png') and float(img.get('data-scale', 1)) < 0.7:   # plots and pictures, not the SVG diagrams
+            say(f'a plot is shown at {float(img["data-scale"]):.0%} of its size (its labels shrink with it): {img.get("alt", img.get("src"))[:60]!r}')
+    if not dom.select_one('link[rel~="icon"]'): say('has no favicon (browsers ask for /favicon.ico and get a 404)')
     # one search box, no empty general index
     if dom.select('.bd-sidebar-primary .search-button-field, .bd-sidebar-secondary .search-button-field, article .search-button-field'):
         say('has a second search box (in a sidebar or the article)')
@@ -192,16 +243,22 @@ def link_errors(doms:dict, html_dir:Path)->list[str]:
                 errs.append(f'{page}: the download {href!r} is not the repository\'s nbs/{f.name}')
     return errs
 
-def search_errors(html_dir:Path, browser:str, queries=('padding', 'tokenize')):
-    "A search in the offline index that finds nothing, or shows snippets of the page furniture"
+# what a search must put near the top: (query, page, at most this rank)
+SEARCH_RANKS = (('tokenize', 'tokenize.html', 2), ('ulmfit train', 'cli.html', 3), ('padding', 'data.html', 3))
+
+def search_errors(html_dir:Path, browser:str, ranks=SEARCH_RANKS):
+    "A search in the offline index that finds nothing, ranks the page that answers it too low, or shows snippets of the page furniture"
     errs = []
-    for q in queries:
+    for q, page, best in ranks:
         dom = render(html_dir/'search.html', browser, query=f'?q={q}', budget=8000)
         hits = dom.select('#search-results li')
         if not hits: errs.append(f'search.html: searching {q!r} finds nothing'); continue
+        pages = [(h.find('a') or {}).get('href', '').split('#')[0].split('?')[0].rsplit('/', 1)[-1] for h in hits]
+        if page not in pages[:best]: errs.append(f'search.html: searching {q!r} ranks {page} {pages.index(page) + 1 if page in pages else "nowhere"}, not in the first {best}: {pages[:best]}')
         for hit in hits:
             t = hit.get_text(' ', strip=True)
             if 'code cell source' in t: errs.append(f'search.html: a snippet for {q!r} shows the code-cell toggle: {t[:80]!r}')
+            if re.search(r'System Settings|Light Dark|\bContents\b', t): errs.append(f'search.html: a snippet for {q!r} shows the page furniture: {t[:80]!r}')
     return errs
 
 def check_site(html_dir=build.HTML, browser='chromium'):
@@ -210,8 +267,10 @@ def check_site(html_dir=build.HTML, browser='chromium'):
     order = [build.page_name(p) for p in nbs]
     missing = [p for p in nbs if not (html_dir/f'{build.page_name(p)}.html').exists()]
     errs = [f'{p.name}: no page {build.page_name(p)}.html' for p in missing]
-    doms = {f'{build.page_name(p)}.html': render(html_dir/f'{build.page_name(p)}.html', browser) for p in nbs if p not in missing}
+    doms = {f'{build.page_name(p)}.html': render(html_dir/f'{build.page_name(p)}.html', browser, query='?check') for p in nbs if p not in missing}
     errs += [e for p in nbs if p not in missing for e in check_page(p, html_dir, order, doms[f'{build.page_name(p)}.html'])]
+    errs += [e for p in nbs for e in figures.figure_errors(p)]
+    errs += [e for p in nbs for e in example_errors(p)]
     errs += link_errors(doms, html_dir)
     for f in ('search.html', 'searchindex.js'):
         if not (html_dir/f).exists(): errs.append(f'no {f}: the offline search is missing')

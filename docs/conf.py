@@ -22,8 +22,10 @@ suppress_warnings = ['myst.header', 'mystnb.unknown_mime_type', 'misc.highlighti
 html_theme = 'sphinx_book_theme'          # bundles its CSS/JS: pages need no CDN
 html_title = f'ulmfit_nb {release}'
 html_static_path = ['_static']
+html_favicon = '_static/favicon.svg'
 html_css_files = ['custom.css']
-html_js_files = ['custom.js']             # search result snippets without the code-cell toggle labels
+html_js_files = ['custom.js']
+html_search_scorer = str(__import__('pathlib').Path(__file__).parent/'_static'/'scorer.js')   # boosts the page about the query (see the file)             # search result snippets without the code-cell toggle labels
 html_theme_options = {
     'show_toc_level': 2,
     'home_page_in_toc': True,

@@ -101,7 +101,8 @@ def fine_tune_ulmfit(learn:TextLearner,
                      epochs:tuple=(1, 1, 1, 2),            # epochs per stage: head, +1 group, +1 group, everything
                      lr_div:tuple|None=None,               # the top learning rate is divided by these before each stage (default: 1, 2, ..., 2, 5)
                      disc:float=2.6,                       # ratio of learning rates between consecutive groups
-                     moms:tuple=(0.8, 0.7, 0.8), wd:float=0.1,
+                     moms:tuple=(0.8, 0.7, 0.8),          # one-cycle momentums (the paper's)
+                     wd:float=0.1,                         # weight decay
                      start_stage:int=0,                    # skip the stages before this one (already run: resuming)
                      after_stage:Callable|None=None,       # called with each stage's index when it ends (e.g. to save a checkpoint)
                      show_stages:bool=True):               # print a title (`stage_title`) above each stage's training table
@@ -176,7 +177,11 @@ class TextClassifier:
 
 # %% ../nbs/05_classifier.ipynb #bc05c85a
 @patch
-def predict_ids(self:TextClassifier, docs:list, bs:int=64, progress:bool=True)->np.ndarray:
+def predict_ids(self:TextClassifier,
+                docs:list,                # numericalized documents (arrays of token ids)
+                bs:int=64,                # documents per batch
+                progress:bool=True        # show a progress bar
+               )->np.ndarray:
     "Model outputs (probabilities, or values for regression) for numericalized `docs`, in their order"
     check_sizes(bs=bs)
     order = np.argsort([-len(d) for d in docs], kind='stable')               # longest first: less padding, SentenceEncoder's layout
@@ -238,7 +243,11 @@ def to_classifier(self:TextLearner,
 
 # %% ../nbs/05_classifier.ipynb #bf42138d
 @patch
-def predict_texts(self:TextLearner, texts:list[str], bs:int=64, n_workers:int|None=None, progress:bool=True):
+def predict_texts(self:TextLearner,
+                  texts:list[str],                 # the texts to classify
+                  bs:int=64,                       # texts per batch
+                  n_workers:int|None=None,         # tokenizer processes (default: all cores)
+                  progress:bool=True):             # show progress bars
     "(labels, probabilities) for `texts`, in their order (see `TextClassifier.predict_texts`)"
     return self.to_classifier(copy_model=False).predict_texts(texts, bs=bs, n_workers=n_workers, progress=progress)
 

@@ -11,11 +11,10 @@ from .core import InputError
 from .config import RecipeConfig, machine_settings, run_settings
 
 # %% auto #0
-__all__ = ['Parser', 'make_parser', 'train_command', 'lm_command', 'classify_command', 'predict_command', 'eval_command',
-           'flag_terms', 'main']
+__all__ = ['flag_terms', 'main']
 
 # %% ../nbs/13_cli.ipynb #d0e00b6c
-class Parser(argparse.ArgumentParser):
+class _Parser(argparse.ArgumentParser):
     "An `ArgumentParser` whose usage errors are one line, like every other `ulmfit` error"
     def __init__(self, prog:str|None=None,          # the command's name in messages (default: from `sys.argv`)
                  description:str|None=None,         # what the command does, at the top of its help
@@ -150,9 +149,9 @@ def _command(sub, name:str, parents:list):
     return sub.add_parser(name, parents=parents, help=_about[name][0], description=textwrap.fill(_about[name][1], 100),
                           epilog=_examples[name], formatter_class=argparse.RawDescriptionHelpFormatter)
 
-def make_parser()->argparse.ArgumentParser:
+def _make_parser()->argparse.ArgumentParser:
     "The `ulmfit` command line: one sub-command per job"
-    p = Parser(prog='ulmfit', description='ULMFiT text classification (ulmfit_nb): train, evaluate and use classifiers.',
+    p = _Parser(prog='ulmfit', description='ULMFiT text classification (ulmfit_nb): train, evaluate and use classifiers.',
                epilog='`ulmfit COMMAND --help` shows a command\'s options and examples.')
     p.add_argument('--version', action='version', version=f'ulmfit_nb {ulmfit_nb.__version__}')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
@@ -188,23 +187,23 @@ def _settings(args:argparse.Namespace, kind:str)->dict:
     "The settings of a `kind` run that the options `args` give, but `data` (the others: the recipe's defaults, or the resumed run's own)"
     return {k: getattr(args, k) for k in run_settings[kind] + machine_settings if k != 'data' and getattr(args, k, None) is not None}
 
-def train_command(args:argparse.Namespace):
+def _train_command(args:argparse.Namespace):
     "`ulmfit train`: the recipe's `train` (`train_bidirectional` with `--bidirectional`)"
     from ulmfit_nb.recipe import train, train_bidirectional
     (train_bidirectional if args.bidirectional else train)(args.data, args.out, resume=args.resume, show=False, **_settings(args, 'train'))
 
-def lm_command(args:argparse.Namespace):
+def _lm_command(args:argparse.Namespace):
     "`ulmfit lm`: the recipe's `train_lm`"
     from ulmfit_nb.recipe import train_lm
     train_lm(args.data, args.out, resume=args.resume, show=False, **_settings(args, 'lm'))
 
-def classify_command(args:argparse.Namespace):
+def _classify_command(args:argparse.Namespace):
     "`ulmfit classify`: the recipe's `train_classifier`"
     from ulmfit_nb.recipe import train_classifier
     train_classifier(args.data, args.out, resume=args.resume, show=False, **_settings(args, 'classify'))
 
 # %% ../nbs/13_cli.ipynb #2462ba91
-def predict_command(args:argparse.Namespace):
+def _predict_command(args:argparse.Namespace):
     "`ulmfit predict`: labels and probabilities for texts, from the command line or a file, to CSV or JSONL"
     from ulmfit_nb.recipe import load_model, predict_file, prediction_rows, write_predictions
     if bool(args.texts) == bool(args.file): raise InputError('give the texts to classify, or `file` (one of the two)')
@@ -216,7 +215,7 @@ def predict_command(args:argparse.Namespace):
         n = write_predictions([rows], out, [args.model], args.overwrite)
     if args.out: print(f'{n} texts -> {args.out}', file=sys.stderr)
 
-def eval_command(args:argparse.Namespace):
+def _eval_command(args:argparse.Namespace):
     "`ulmfit eval`: the report of `evaluate`"
     from ulmfit_nb.recipe import evaluate
     print(repr(evaluate(args.model, args.data, args.text_col, args.label_col, args.valid_col, args.bs, args.workers,
@@ -239,7 +238,7 @@ def flag_terms(msg:str)->str:
     return _re_setting.sub(sub, msg)
 
 # %% ../nbs/13_cli.ipynb #b3885247
-_commands = {'train': train_command, 'lm': lm_command, 'classify': classify_command, 'predict': predict_command, 'eval': eval_command}
+_commands = {'train': _train_command, 'lm': _lm_command, 'classify': _classify_command, 'predict': _predict_command, 'eval': _eval_command}
 _user_errors = (InputError, OSError)     # the library's errors about input and files name the file, row or setting
 
 def _one_line(e:BaseException)->str:
@@ -256,7 +255,7 @@ def _quiet_terminal():
 # %% ../nbs/13_cli.ipynb #280c54af
 def main(argv:list[str]|None=None)->int:
     "Run the `ulmfit` command line on `argv` (default: `sys.argv`); return the exit code: 0 done, 2 bad input, 130 interrupted, 1 a bug"
-    args = make_parser().parse_args(argv)
+    args = _make_parser().parse_args(argv)
     _quiet_terminal()
     try:
         if args.command in ('predict', 'eval') and int(os.environ.get('WORLD_SIZE', 1)) > 1:

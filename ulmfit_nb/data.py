@@ -330,10 +330,14 @@ def from_corpus(cls:TextDataLoaders, corpus:TokenizedCorpus,   # numericalized (
                 labels:pd.Series|pd.DataFrame|None=None,       # one per document; None: a language model
                 y_block:type|None=None,                        # fastai's `RegressionBlock` / `MultiCategoryBlock` (default: categories)
                 label_delim:str|None=None,                     # split label strings into several labels (multi-label)
-                bs:int=64, val_bs:int|None=None,               # batch sizes (validation: `bs` by default)
-                seq_len:int=72, backwards:bool=False,          # window length; read the texts backwards
-                device:str|torch.device|None=None,             # default: `default_device()`
-                path:str|Path='.', tok_kwargs:dict|None=None)->TextDataLoaders:
+                bs:int=64,                                     # texts per batch (a language model's rows)
+                val_bs:int|None=None,                          # the validation loader's (default: `bs`)
+                seq_len:int=72,                                # tokens per window
+                backwards:bool=False,                          # read the texts backwards
+                device:str|torch.device|None=None,             # where batches go (default: `default_device()`)
+                path:str|Path='.',                             # where learners save models
+                tok_kwargs:dict|None=None,                     # how the texts were tokenized, for new texts
+               )->TextDataLoaders:
     "Loaders for the documents of `corpus`: a language model's when `labels` is None, else a classifier's"
     train_idxs, valid_idxs = (np.asarray(s, dtype=np.int64) for s in splits)
     for name, idxs in (('training', train_idxs), ('validation', valid_idxs)):
@@ -349,7 +353,8 @@ def from_corpus(cls:TextDataLoaders, corpus:TokenizedCorpus,   # numericalized (
 # %% ../nbs/02_data.ipynb #17e22c02
 @patch(cls_method=True)
 @delegates(TextDataLoaders.from_corpus, but=['corpus', 'splits', 'labels', 'path', 'tok_kwargs'])
-def from_df(cls:TextDataLoaders, df:pd.DataFrame,
+def from_df(cls:TextDataLoaders,
+             df:pd.DataFrame,                    # the texts (and labels), one row each
              path:str|Path='.',                  # where learners save models
              valid_pct:float=0.2,                # random validation share, when there is no `valid_col`
              seed:int|None=None,                 # for `valid_pct`
@@ -358,7 +363,8 @@ def from_df(cls:TextDataLoaders, df:pd.DataFrame,
              text_vocab:list|None=None,          # the vocabulary (the language model's, for a classifier)
              is_lm:bool=False,                   # language model (no labels)
              valid_col:str|None=None,            # a boolean column: True for the validation rows
-             min_freq:int=3, max_vocab:int=60000,  # vocabulary, when it is built here
+             min_freq:int=3,                     # a word's count in the training texts to be in the vocabulary (when it is built here)
+             max_vocab:int=60000,                # the vocabulary's size at most
              tok=None,                           # the tokenizer (default: spaCy's words); an untrained `SentencePieceTokenizer` learns from the training rows
              tok_kwargs:dict|None=None,          # for `tokenize_df`: n_workers, lang, rules, cache, cache_dir...
              **kwargs):
@@ -381,7 +387,8 @@ def _label_values(df:pd.DataFrame, label_col)->pd.Series|pd.DataFrame:
 @patch(cls_method=True)
 @delegates(TextDataLoaders.from_df, but=['df', 'path'])
 def from_csv(cls:TextDataLoaders, path:str|Path,  # the folder: the CSV file is in it, and learners save models there
-             csv_fname:str='labels.csv', header='infer',
+             csv_fname:str='labels.csv',           # the CSV file, in `path`
+             header='infer',                       # the header row (`pd.read_csv`)
              delimiter:str=',',                    # the CSV's field separator (`pd.read_csv`)
              **kwargs):
     "Loaders for the CSV file `path/csv_fname` (see `from_df`)"
@@ -391,11 +398,15 @@ def from_csv(cls:TextDataLoaders, path:str|Path,  # the folder: the CSV file is 
 @patch(cls_method=True)
 @delegates(TextDataLoaders.from_corpus, but=['corpus', 'splits', 'labels', 'path', 'tok_kwargs'])
 def from_folder(cls:TextDataLoaders, path:str|Path,     # the folder: texts under it, and learners save models there
-                 train:str='train', valid:str='valid',  # the split folders (ignored with `valid_pct`)
-                 valid_pct:float|None=None, seed:int|None=None,   # or a random split of all files
-                 text_vocab:list|None=None, is_lm:bool=False,
+                 train:str='train',                     # the training folder (ignored with `valid_pct`)
+                 valid:str='valid',                     # the validation folder (ignored with `valid_pct`)
+                 valid_pct:float|None=None,             # or a random validation share of all files
+                 seed:int|None=None,                    # for `valid_pct`
+                 text_vocab:list|None=None,             # the vocabulary (the language model's, for a classifier)
+                 is_lm:bool=False,                      # language model (no labels)
                  get_y=parent_label,                    # a file's label (default: its folder's name)
-                 min_freq:int=3, max_vocab:int=60000,
+                 min_freq:int=3,                        # a word's count in the training texts to be in the vocabulary
+                 max_vocab:int=60000,                   # the vocabulary's size at most
                  folders:list|None=None,                # with `valid_pct`: only these sub-folders (e.g. train, test, unsup)
                  tok=None,                              # the tokenizer (default: spaCy's words); an untrained `SentencePieceTokenizer` learns from the training files
                  tok_kwargs:dict|None=None,             # for `tokenize_folder`
@@ -425,7 +436,11 @@ def decode_labels(y:torch.Tensor,           # (bs,) class ids, (bs, n_classes) 0
 
 # %% ../nbs/02_data.ipynb #db61ac0b
 @patch
-def show_batch(self:LMDataLoader, b:tuple|None=None, max_n:int=9, trunc_at:int|None=150, show:bool=True):
+def show_batch(self:LMDataLoader,
+               b:tuple|None=None,       # a batch (default: the first)
+               max_n:int=9,             # rows to show
+               trunc_at:int|None=150,   # tokens shown per text (None: all)
+               show:bool=True):         # False: return the table instead
     "Show `max_n` rows of a batch (default: the first) as a table of input and target text; `show=False` returns the table instead"
     x, y = ifnone(b, self.one_batch())
     df = pd.DataFrame({'text': [_decode(self.vocab, r, trunc_at=trunc_at) for r in x[:max_n].cpu()],
@@ -435,7 +450,11 @@ def show_batch(self:LMDataLoader, b:tuple|None=None, max_n:int=9, trunc_at:int|N
 
 # %% ../nbs/02_data.ipynb #7bd01b37
 @patch
-def show_batch(self:SortedDL, b:tuple|None=None, max_n:int=9, trunc_at:int|None=150, show:bool=True):
+def show_batch(self:SortedDL,
+               b:tuple|None=None,       # a batch (default: the first)
+               max_n:int=9,             # rows to show
+               trunc_at:int|None=150,   # tokens shown per text (None: all)
+               show:bool=True):         # False: return the table instead
     "Show `max_n` documents of a batch (default: the first) with their labels; `show=False` returns the table instead"
     x, y = ifnone(b, self.one_batch())[:2]
     vocab, classes = self.vocab

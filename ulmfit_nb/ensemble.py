@@ -56,7 +56,12 @@ def _member_outputs(self:TextEnsemble, texts, bs:int=64, n_workers:int|None=None
 
 # %% ../nbs/07_ensemble.ipynb #4bf99817
 @patch
-def predict_texts(self:TextEnsemble, texts:list[str], bs:int=64, n_workers:int|None=None, progress:bool=True)->tuple:
+def predict_texts(self:TextEnsemble,
+                  texts:list[str],                 # the texts to classify
+                  bs:int=64,                       # texts per batch
+                  n_workers:int|None=None,         # tokenizer processes (default: all cores)
+                  progress:bool=True               # show progress bars
+                 )->tuple:
     "(labels, averaged probabilities) for `texts`, in their order, as `TextClassifier.predict_texts`"
     texts = check_texts(texts)
     if len(texts) == 0: return [], np.zeros((0, len(self.classes) if self.classes else 1), np.float32)

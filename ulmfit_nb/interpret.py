@@ -20,7 +20,7 @@ from .classifier import TextClassifier
 
 # %% auto #0
 __all__ = ['Attribution', 'attribution_html', 'intrinsic_attention', 'integrated_gradients', 'attributions', 'show_attributions',
-           'html_table', 'top_losses', 'show_top_losses']
+           'top_losses', 'show_top_losses']
 
 # %% ../nbs/06_interpret.ipynb #83d51d1d
 def _as_classifier(model:TextLearner|TextClassifier)->TextClassifier:
@@ -144,9 +144,9 @@ def show_attributions(model:TextLearner|TextClassifier,   # a classifier learner
     for t in check_texts(texts):
         a, g = intrinsic_attention(clf, t), integrated_gradients(clf, t, n_steps=n_steps)
         rows.append([f'{html.escape(str(a.label))} ({a.prob:.3f})', attribution_html(a, title=False), attribution_html(g, title=False)])
-    return html_table(['prediction', 'intrinsic attention', 'integrated gradients (green: for, red: against)'], rows, show)
+    return _html_table(['prediction', 'intrinsic attention', 'integrated gradients (green: for, red: against)'], rows, show)
 
-def html_table(headers:list[str],   # the column titles
+def _html_table(headers:list[str],   # the column titles
                rows:list[list],     # the cells of each row, as HTML
                show:bool=True):     # False: return the HTML instead of displaying it
     "An HTML table (displayed, or returned with `show=False`)"
@@ -182,4 +182,4 @@ def show_top_losses(learn:TextLearner,     # a single-label classifier learner
         a = Attribution([clf.vocab[i] for i in r['ids']], _attention(clf, r['ids'])[0], r['prediction'], r['probability'], 'intrinsic attention')
         a.tokens, a.weights = a.tokens[:max_tokens], a.weights[:max_tokens]
         rows.append([html.escape(r['label']), html.escape(r['prediction']), f'{r["probability"]:.3f}', f'{r["loss"]:.3f}', attribution_html(a, title=False)])
-    return html_table(['label', 'prediction', 'probability', 'loss', 'text (intrinsic attention)'], rows, show)
+    return _html_table(['label', 'prediction', 'probability', 'loss', 'text (intrinsic attention)'], rows, show)

@@ -67,7 +67,9 @@ class TextLearner(Learner):
 
 # %% ../nbs/04_lm_finetune.ipynb #eb2cd175
 @patch
-def save(self:TextLearner, file:str, with_opt:bool=True):
+def save(self:TextLearner,
+         file:str,               # the checkpoint's name in `path/model_dir` (no suffix)
+         with_opt:bool=True):    # save the optimizer state too, to go on training
     "Save model (and optimizer) state to `path/model_dir/file.pth`, atomically; in distributed training rank 0 writes"
     fname = join_path_file(file, self.path/self.model_dir, ext='.pth')
     if rank_distrib(): return fname                   # the other processes hold the same weights: the file's name only, as fastai's
@@ -78,7 +80,10 @@ def save(self:TextLearner, file:str, with_opt:bool=True):
 
 # %% ../nbs/04_lm_finetune.ipynb #98f7e6db
 @patch
-def load(self:TextLearner, file:str, with_opt:bool=True, strict:bool=True,
+def load(self:TextLearner,
+         file:str,                     # the checkpoint's name in `path/model_dir` (no suffix)
+         with_opt:bool=True,           # load the optimizer state when the file has one
+         strict:bool=True,             # every weight must fit the model
          weights_only:bool=True):      # taken for fastai's callbacks (`SaveModelCallback`), but every file is read as `read_checkpoint` reads
     "Load `path/model_dir/file.pth` (fastai's or ours), and the optimizer state when there is one"
     fname = join_path_file(file, self.path/self.model_dir, ext='.pth')
@@ -306,6 +311,7 @@ class ResumeFit(Callback):
 # %% ../nbs/04_lm_finetune.ipynb #1fe31023
 class NonFiniteLossStop(TerminateOnNaNCallback):
     "fastai's `TerminateOnNaNCallback` — stop the fit at the first loss that is nan or inf — remembering where in `stopped`"
+    def __init__(self): super().__init__()      # no options (and no list of inherited event hooks in the docs)
     def before_fit(self): self.stopped = None
     def after_batch(self):
         if bool(torch.isfinite(self.loss).all()): return

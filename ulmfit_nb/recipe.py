@@ -33,15 +33,13 @@ from .runs import EpochLog, RunFolder
 from .reports import Report, classification_report, plot_losses, regression_report, save_valid_outputs, write_metrics
 
 # %% auto #0
-__all__ = ['find_pretrained', 'lm_size', 'lm_tokenizer', 'check_inputs', 'lm_data', 'share_of_texts', 'fit_lm', 'lm_stage',
-           'classifier_learner', 'classifier_stage', 'evaluate_stage', 'write_reports', 'RunResult', 'train',
-           'train_lm', 'train_classifier', 'train_bidirectional', 'check_out', 'load_model', 'evaluate',
+__all__ = ['RunResult', 'train', 'train_lm', 'train_classifier', 'train_bidirectional', 'check_out', 'load_model', 'evaluate',
            'prediction_rows', 'write_predictions', 'predict_file']
 
 # %% ../nbs/12_recipe.ipynb #214db2ad
 def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
 
-def find_pretrained(cfg:RecipeConfig, device:str='cpu')->tuple|None:
+def _find_pretrained(cfg:RecipeConfig, device:str='cpu')->tuple|None:
     "The (weights, vocabulary) files the run's language model starts from (`pretrained`), or None to train it from scratch"
     spec = cfg.pretrained
     if spec == 'auto': spec = 'wt103' if parse_size(cfg.size or _default_size(device)) == parse_size('paper') else 'none'
@@ -58,7 +56,7 @@ def find_pretrained(cfg:RecipeConfig, device:str='cpu')->tuple|None:
     return files
 
 # %% ../nbs/12_recipe.ipynb #e1e0e66e
-def lm_size(cfg:RecipeConfig, pretrained:tuple|None, device:str='cpu')->dict:
+def _lm_size(cfg:RecipeConfig, pretrained:tuple|None, device:str='cpu')->dict:
     "The encoder size of the run's language model: the pretrained weights', else `size` (small on a CPU, paper on a GPU)"
     if pretrained is None: return parse_size(cfg.size or _default_size(device))
     size = size_of_state(read_lm_state(pretrained[0]))
@@ -68,7 +66,7 @@ def lm_size(cfg:RecipeConfig, pretrained:tuple|None, device:str='cpu')->dict:
     return size
 
 # %% ../nbs/12_recipe.ipynb #ad1518f8
-def lm_tokenizer(cfg:RecipeConfig, pretrained:tuple|None, work:Path|None=None)->TokenizerSpec:
+def _lm_tokenizer(cfg:RecipeConfig, pretrained:tuple|None, work:Path|None=None)->TokenizerSpec:
     "The tokenizer of the run's language model: the pretrained weights' own, else `tokenizer` in `lang` (or the one learned in `work`)"
     if pretrained is not None:
         own = TokenizerSpec.load(pretrained[0].parent)
@@ -83,7 +81,7 @@ def lm_tokenizer(cfg:RecipeConfig, pretrained:tuple|None, work:Path|None=None)->
     return replace(spec, sp_model=learned.read_bytes(), vocab_size=None)
 
 # %% ../nbs/12_recipe.ipynb #ea1c4d92
-def check_inputs(cfg:RecipeConfig, kind:str,
+def _check_inputs(cfg:RecipeConfig, kind:str,
                  processes:int=1,                # the processes of a distributed run, which share each batch
                  device:str='cpu')->tuple:
     "(the data source, the language model's start: (pretrained files or None, encoder size)), checked before any work is done"
@@ -93,9 +91,9 @@ def check_inputs(cfg:RecipeConfig, kind:str,
     if kind != 'lm' and src.kind == 'csv': read_rows(src, cfg.regression)
     start = None
     if kind != 'classify':
-        pretrained = find_pretrained(cfg, device)
-        start = pretrained, lm_size(cfg, pretrained, device)            # reads the weights: a file that is not a language model stops here
-        lm_tokenizer(cfg, pretrained)
+        pretrained = _find_pretrained(cfg, device)
+        start = pretrained, _lm_size(cfg, pretrained, device)            # reads the weights: a file that is not a language model stops here
+        _lm_tokenizer(cfg, pretrained)
         if pretrained is None and cfg.epochs_lm is not None and parse_lm_epochs(cfg.epochs_lm)[0]:
             raise InputError(f'epochs_lm={cfg.epochs_lm!r}: frozen epochs need pretrained weights; from scratch give U alone')
     if kind == 'classify' and cfg.encoder is None: raise InputError('train_classifier needs `encoder`: the `out` folder of a train_lm (or train) run')
@@ -104,7 +102,7 @@ def check_inputs(cfg:RecipeConfig, kind:str,
     return src, start
 
 # %% ../nbs/12_recipe.ipynb #12a7be84
-def lm_data(run:RunFolder, src:DataSource, cfg:RecipeConfig, spec:TokenizerSpec, device:str, processes:int)->TextDataLoaders:
+def _lm_data(run:RunFolder, src:DataSource, cfg:RecipeConfig, spec:TokenizerSpec, device:str, processes:int)->TextDataLoaders:
     "The language-model loaders of the run; a SentencePiece model learned on the way is kept in `run.work`"
     learning = spec.tokenizer == 'sentencepiece' and spec.sp_model is None
     print(f'Tokens: {"SentencePiece subwords" if spec.tokenizer == "sentencepiece" else "spaCy words"} ({spec.lang})'
@@ -115,7 +113,7 @@ def lm_data(run:RunFolder, src:DataSource, cfg:RecipeConfig, spec:TokenizerSpec,
 
 # %% ../nbs/12_recipe.ipynb #5b9b28c6
 @contextlib.contextmanager
-def share_of_texts(dls:TextDataLoaders, share:float, seed:int):
+def _share_of_texts(dls:TextDataLoaders, share:float, seed:int):
     "Train on a random `share` of `dls.train`'s texts inside the `with` block (all of them for `share` >= 1)"
     if share >= 1: yield; return
     full = dls.train
@@ -127,7 +125,7 @@ def share_of_texts(dls:TextDataLoaders, share:float, seed:int):
     finally: full.rng.setstate(dls.train.rng.getstate()); dls.train = full     # ...and the full loader goes on from there
 
 # %% ../nbs/12_recipe.ipynb #ec58144a
-def fit_lm(run:RunFolder, learn:LMLearner, frozen:int|float, unfrozen:int|float, lr:float, seed:int):
+def _fit_lm(run:RunFolder, learn:LMLearner, frozen:int|float, unfrozen:int|float, lr:float, seed:int):
     "Train `frozen` then `unfrozen` epochs (a value below 1: a share of one), going on exactly from the run's last checkpoint"
     progress, stop = run.progress('lm'), NonFiniteLossStop()
     resume = progress.get('checkpoint')                                  # resuming: the weights, optimizer and generators of the last epoch
@@ -140,7 +138,7 @@ def fit_lm(run:RunFolder, learn:LMLearner, frozen:int|float, unfrozen:int|float,
         if resume and done: learn.load(resume)                           # within a phase: after `unfreeze`, which would clear the optimizer
         cbs = [EpochCheckpoints(stage, on_save=EpochLog(run, stage, then=partial(_commit_epoch, run, learn, phase))), stop]
         if resume: cbs.append(ResumeFit(progress['fit_state'])); resume = None
-        with share_of_texts(learn.dls, epochs, seed + phase), learn.distrib_ctx():     # distrib_ctx: under torchrun (05a)
+        with _share_of_texts(learn.dls, epochs, seed + phase), learn.distrib_ctx():     # distrib_ctx: under torchrun (05a)
             learn.fit_one_cycle(n_epochs, phase_lr, moms=(0.8, 0.7, 0.8), start_epoch=done, cbs=cbs)
         _check_finite(stop, 'the language model', 'lr_lm', lr)
 #%%
@@ -158,24 +156,24 @@ def _check_finite(stop:NonFiniteLossStop, what:str, lr_name:str, lr:float|None):
                      'and start a new run')
 
 # %% ../nbs/12_recipe.ipynb #885e112c
-def lm_stage(run:RunFolder, src:DataSource, cfg:RecipeConfig, device:str, precision:str,
-             start:tuple                      # (pretrained files or None, encoder size): what `check_inputs` found
+def _lm_stage(run:RunFolder, src:DataSource, cfg:RecipeConfig, device:str, precision:str,
+             start:tuple                      # (pretrained files or None, encoder size): what `_check_inputs` found
             )->LMLearner:
     "Fine-tune pretrained weights (or train from scratch) on every text of `src`; write the encoder and the language model into `run`"
     run.start('lm')
     set_seed(cfg.seed)
-    (pretrained, size), spec = start, lm_tokenizer(cfg, start[0], run.work)
+    (pretrained, size), spec = start, _lm_tokenizer(cfg, start[0], run.work)
     frozen, unfrozen = parse_lm_epochs(cfg.epochs_lm or ('1+10' if pretrained else '10'))
     lr = cfg.lr_lm or (2e-3 if pretrained else 5e-3)
     print(f'Language model: {size_name(size)} AWD-LSTM {"from " + str(pretrained[0]) if pretrained else "from scratch"}, '
           f'{frozen} frozen + {unfrozen} epochs, lr {lr:g}')
     t0 = time.time()
-    dls = rank0_first(lm_data, run, src, cfg, spec, device, max(num_distrib(), 1))     # rank 0 first: it learns the pieces, fills the cache
+    dls = rank0_first(_lm_data, run, src, cfg, spec, device, max(num_distrib(), 1))     # rank 0 first: it learns the pieces, fills the cache
     tokenize_seconds = time.time() - t0                                  # tokenizing (or reading the cache) and numericalizing
     learn = language_model_learner(dls, AWD_LSTM, config={**awd_lstm_lm_config, **size}, pretrained=pretrained is not None,
                                    pretrained_fnames=pretrained, opt_func=partial(Adam, wd=0.1), metrics=[accuracy, Perplexity()],
                                    path=run.path, model_dir=run.work, precision=precision, backwards=cfg.backwards)
-    fit_lm(run, learn, frozen, unfrozen, lr, cfg.seed)
+    _fit_lm(run, learn, frozen, unfrozen, lr, cfg.seed)
     spec = TokenizerSpec.from_tok_kwargs(dls.tok_kwargs)                 # with the pieces it learned
     if run.writer: _save_lm(run, learn, spec, cfg.backwards)
     rows = [r for r in run.state['log'] if r['stage'].startswith('lm')]
@@ -197,7 +195,7 @@ def _save_lm(run:RunFolder, learn:LMLearner, spec:TokenizerSpec, backwards:bool)
     for f in run.work.glob('lm*.pth'): f.unlink()
 
 # %% ../nbs/12_recipe.ipynb #cde283b1
-def classifier_learner(run:RunFolder, src:DataSource, cfg:RecipeConfig,
+def _classifier_learner(run:RunFolder, src:DataSource, cfg:RecipeConfig,
                        encoder_dir:Path,              # holds encoder.pth, encoder.vocab.json and lm/ (the language model's tokenizer)
                        device:str, precision:str)->TextLearner:
     "A classifier learner for `src`, with the encoder in `encoder_dir` loaded and frozen"
@@ -211,7 +209,7 @@ def classifier_learner(run:RunFolder, src:DataSource, cfg:RecipeConfig,
     return learn.load_encoder(encoder_dir/'encoder').to_precision(precision)
 
 # %% ../nbs/12_recipe.ipynb #0f5b6257
-def classifier_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig):
+def _classifier_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig):
     "Gradual unfreezing with discriminative learning rates (`fine_tune_ulmfit`), resumable after each of its stages"
     run.start('classifier')
     progress, stop = run.progress('classifier'), NonFiniteLossStop()
@@ -235,7 +233,7 @@ def classifier_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig):
     run.finish(schedule=list(schedule), checkpoint=f'clas_{len(schedule)}', **{k: v for k, v in last.items() if k in ('valid_loss', 'accuracy', '_rmse')})
 
 # %% ../nbs/12_recipe.ipynb #6b246088
-def evaluate_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig, device:str, precision:str)->Report:
+def _evaluate_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig, device:str, precision:str)->Report:
     "Measure the trained classifier on the validation texts and export it as `model.pth`"
     run.start('evaluate')
     learn.load(run.state['done']['classifier']['checkpoint'], with_opt=False)
@@ -253,7 +251,7 @@ def evaluate_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig, device:st
 # %% ../nbs/12_recipe.ipynb #995ce97f
 _stages = {'train': ('lm', 'classifier', 'evaluate'), 'lm': ('lm',), 'classify': ('classifier', 'evaluate')}
 
-def write_reports(run:RunFolder, device:str, precision:str)->dict|None:
+def _write_reports(run:RunFolder, device:str, precision:str)->dict|None:
     "`metrics.json` and `loss_curves.png` for what `run` has done so far (None in the other processes of a distributed run)"
     if not run.writer: return None
     if run.state['log']: plot_losses(run.state['log'], run.state['losses'], run.path/'loss_curves.png')
@@ -313,12 +311,12 @@ def _run(kind:str, out:str|Path, resume:bool, given:dict, show:bool|None)->RunRe
     cfg = RecipeConfig(**given)
     device = pick_device(cfg.device)
     processes, writer = setup_distributed(device), rank_distrib() == 0
-    if not resume: src, start = rank0_first(check_inputs, cfg, kind, processes, device)     # rank 0 first: it may download the data
+    if not resume: src, start = rank0_first(_check_inputs, cfg, kind, processes, device)     # rank 0 first: it may download the data
     precision = pick_precision(cfg.precision, device)
     run = RunFolder(out, kind, cfg.settings(kind), resume, writer=writer)
     with contextlib.closing(run), rank0_prints(), errors_shared():
         rank0_first(run.open)                          # rank 0 takes the folder's lock and writes its state; the others read it
-        if resume: cfg = resume_config(run.settings, given); src, start = check_inputs(cfg, kind, processes, device)
+        if resume: cfg = resume_config(run.settings, given); src, start = _check_inputs(cfg, kind, processes, device)
         _check_same_data(run, src)
         result = _run_stages(run, src, start, cfg, device, precision, processes)
         if writer: _report_end(result, show)
@@ -331,12 +329,12 @@ def _run_stages(run:RunFolder, src:DataSource, start:tuple|None, cfg:RecipeConfi
     print(f'{run.kind}: {src.name} -> {run.path} ({device}, {precision}' + (f', {processes} processes)' if processes > 1 else ')')
           + (f'; resuming: {", ".join(s for s in _stages[run.kind] if s not in todo) or "no stage"} finished' if run.resume else ''))
     lm = learn = None
-    if 'lm' in todo: lm = lm_stage(run, src, cfg, device, precision, start); write_reports(run, device, precision)
+    if 'lm' in todo: lm = _lm_stage(run, src, cfg, device, precision, start); _write_reports(run, device, precision)
     if 'classifier' in todo or 'evaluate' in todo:
-        learn = classifier_learner(run, src, cfg, run.path if run.kind == 'train' else cfg.encoder, device, precision)
-        if 'classifier' in todo: classifier_stage(run, learn, cfg); write_reports(run, device, precision)
-        if 'evaluate' in todo and run.writer: evaluate_stage(run, learn, cfg, device, precision)    # rank 0 alone
-    return RunResult(run.path, cfg, write_reports(run, device, precision), lm=lm, learn=learn)
+        learn = _classifier_learner(run, src, cfg, run.path if run.kind == 'train' else cfg.encoder, device, precision)
+        if 'classifier' in todo: _classifier_stage(run, learn, cfg); _write_reports(run, device, precision)
+        if 'evaluate' in todo and run.writer: _evaluate_stage(run, learn, cfg, device, precision)    # rank 0 alone
+    return RunResult(run.path, cfg, _write_reports(run, device, precision), lm=lm, learn=learn)
 
 def _check_same_data(run:RunFolder, src:DataSource):
     "Record the data a run reads when it starts; when it resumes, refuse other data (the embeddings would be loaded into other words)"

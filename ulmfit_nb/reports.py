@@ -14,8 +14,21 @@ from .core import atomic_write, atomic_write_text, machine_info, versions
 from .runs import RunFolder
 
 # %% auto #0
-__all__ = ['Report', 'classification_report', 'regression_report', 'format_report', 'write_metrics', 'save_valid_outputs',
+__all__ = ['format_report', 'Report', 'classification_report', 'regression_report', 'write_metrics', 'save_valid_outputs',
            'plot_losses']
+
+# %% ../nbs/11_reports.ipynb #611453c8
+def format_report(rep:dict)->str:
+    "A report of `classification_report` or `regression_report` as text"
+    if 'accuracy' not in rep: return f"mean squared error {rep['mse']:.4f}, mean absolute error {rep['mae']:.4f} on {rep['texts']:,} texts"
+    classes, w = rep['classes'], max(9, *(len(c) + 2 for c in rep['classes']))
+    lines = [f"accuracy {rep['accuracy']:.4f} on {rep['texts']:,} texts", '',
+             'confusion matrix (rows: true class, columns: predicted)', ' ' * w + ''.join(f'{c:>{w}}' for c in classes)]
+    lines += [f'{c:<{w}}' + ''.join(f'{n:>{w}}' for n in row) for c, row in zip(classes, rep['confusion'])]
+    lines += ['', f"{'class':<{w}}{'precision':>11}{'recall':>9}{'f1':>9}{'support':>9}"]
+    lines += [f'{c:<{w}}' + ''.join(f'{rep["per_class"][c][k]:>{n}.4f}' for k, n in (('precision', 11), ('recall', 9), ('f1', 9)))
+              + f'{rep["per_class"][c]["support"]:>9}' for c in classes]
+    return '\n'.join(lines)
 
 # %% ../nbs/11_reports.ipynb #f00bef4e
 class Report(dict):
@@ -44,19 +57,6 @@ def regression_report(preds, targets)->Report:
     "Mean squared and absolute errors of `preds` against `targets`"
     err = np.asarray(preds, dtype=np.float64).reshape(len(targets), -1)[:, 0] - np.asarray(targets, dtype=np.float64)
     return Report(texts=len(err), mse=round(float((err ** 2).mean()), 6), mae=round(float(np.abs(err).mean()), 6))
-
-# %% ../nbs/11_reports.ipynb #611453c8
-def format_report(rep:dict)->str:
-    "A report of `classification_report` or `regression_report` as text"
-    if 'accuracy' not in rep: return f"mean squared error {rep['mse']:.4f}, mean absolute error {rep['mae']:.4f} on {rep['texts']:,} texts"
-    classes, w = rep['classes'], max(9, *(len(c) + 2 for c in rep['classes']))
-    lines = [f"accuracy {rep['accuracy']:.4f} on {rep['texts']:,} texts", '',
-             'confusion matrix (rows: true class, columns: predicted)', ' ' * w + ''.join(f'{c:>{w}}' for c in classes)]
-    lines += [f'{c:<{w}}' + ''.join(f'{n:>{w}}' for n in row) for c, row in zip(classes, rep['confusion'])]
-    lines += ['', f"{'class':<{w}}{'precision':>11}{'recall':>9}{'f1':>9}{'support':>9}"]
-    lines += [f'{c:<{w}}' + ''.join(f'{rep["per_class"][c][k]:>{n}.4f}' for k, n in (('precision', 11), ('recall', 9), ('f1', 9)))
-              + f'{rep["per_class"][c]["support"]:>9}' for c in classes]
-    return '\n'.join(lines)
 
 # %% ../nbs/11_reports.ipynb #8d96bd89
 def write_metrics(run:RunFolder, device:str, precision:str)->dict:
@@ -100,9 +100,9 @@ def plot_losses(log:list[dict],             # training-log rows (the run's `stat
     panels = [(title, [s for s in dict.fromkeys(r['stage'] for r in log) if s.startswith(p)])
               for title, p in (('language model', 'lm'), ('classifier (gradual unfreezing)', 'clas'))]
     panels = [(t, ss) for t, ss in panels if ss]
-    fig = Figure(figsize=(6 * len(panels), 4))                  # no pyplot: no backend to choose, headless or in a notebook
+    fig = Figure(figsize=(4.2 * len(panels), 3.4))             # no pyplot: no backend to choose, headless or in a notebook
     axs = fig.subplots(1, len(panels), squeeze=False)
     for ax, (title, stages) in zip(axs[0], panels): _plot_panel(ax, title, stages, log, losses)
     fig.tight_layout()
-    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=110)
+    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=100)   # at most ~840 px: shown near its size, labels readable
     atomic_write(fname, lambda f: f.write(buf.getvalue()))
