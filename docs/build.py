@@ -194,7 +194,8 @@ def _download_cell(nb_path):
     rel = Path('..', '..', '..', 'nbs', Path(nb_path).name).as_posix()      # from docs/_build/src
     return nbformat.v4.new_markdown_cell(f'{{download}}`Download this notebook <{rel}>` to run it in Jupyter.')
 
-_re_machine_path = re.compile(r'/tmp/tmp\w+/|' + re.escape(str(ROOT)) + '/')
+_re_machine_path = re.compile(r'/tmp/tmp\w+/|' + re.escape(str(ROOT)) + '/'    # a temporary folder, this checkout
+                              r'|(?<![\w:/.])(?:/[\w.-]+)+/(?=runs/)')          # the checkout that ran the notebook: /home/me/ulmfit_nb/runs/demo -> runs/demo
 
 def scrub_paths(output):
     "`output` with the folders of the machine that ran it (the checkout, a temporary folder the example worked in) cut from its paths"
