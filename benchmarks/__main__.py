@@ -22,6 +22,7 @@ def plan(quick:bool)->dict:
         'data':       ['--n-docs', '2000'],
         'model':      ['--configs', 'small', '--steps', '2', '--no-bf16-loss'],
         'lm':         ['--runs', '1', '--bs', '64'],
+        'lm_speed':   ['--configs', 'small', '--batches', '12'],
         'inference':  ['--config', 'small', '--n-docs', '500', '--n-predict', '50'],
         'classifier': ['--seeds', '0'],
         'baseline':   ['--no-scratch'],
@@ -31,6 +32,8 @@ def plan(quick:bool)->dict:
         'data':       [],                                  # 25,000 reviews
         'model':      [],                                  # paper and small configs, 5 steps
         'lm':         [],                                  # small config, 2 runs
+        'lm_speed':   [],                                  # IMDb's vocabulary, small and paper configs
+        'lm_vocab':   [],                                  # 15k subwords, 30k and 60k words: 3 training minutes each
         'inference':  ['--config', 'small', '--n-docs', '2000', '--n-predict', '100'],
         'classifier': [],                                  # 3 seeds
         'baseline':   [],

@@ -26,6 +26,14 @@ def run_summary(res:dict)->str:
     return (f'`python -m benchmarks{" --quick" if res["mode"] == "quick" else ""}`: {len(bs)} benchmarks run {when}, '
             f'{minutes:.0f} minutes in all')
 
+def describe_machines(res:dict)->str:
+    "The machines the benchmarks ran on, each with the benchmarks it ran (a benchmark re-run alone may run on another machine)"
+    by = {}
+    for name, b in res['benchmarks'].items():
+        if 'machine' in b and name != 'gpu': by.setdefault(describe_machine(b['machine']), []).append(name)
+    if len(by) == 1: return next(iter(by))
+    return '; '.join(f'{m} ({", ".join(names)})' for m, names in by.items())
+
 def describe_versions(m:dict)->str:
     return ', '.join(f'{k} {v}' for k, v in m['versions'].items() if v)
 
@@ -67,7 +75,8 @@ def _command(b:dict)->str: return re.sub(r' --json \S+', '', b['command']).strip
 def goals_table(res:dict)->pd.DataFrame:
     "Every goal the benchmarks check: the target, what this run measured, met or not"
     rows = [dict(goal=g['goal'], target=f'{g["target"]}x' if g['target'] > 1 else g['target'], measured=_fmt(g['measured']) + ('x' if g['target'] > 1 else ''),
-                 met='yes' if g['met'] else 'no') for b in res['benchmarks'].values() for g in b.get('goals', [])]
+                 met='yes' if g['met'] else 'no', **{'measured on': describe_machine(b['machine'])})
+            for b in res['benchmarks'].values() for g in b.get('goals', [])]
     return pd.DataFrame(rows).set_index('goal').rename_axis(None)
 
 def baseline_table(b:dict)->pd.DataFrame:
@@ -118,3 +127,27 @@ def plot_tokenize_sweep(b:dict):
     ax.set_ylim(0, None); ax.legend(); ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+def lm_epoch_table(b:dict)->pd.DataFrame:
+    "benchmarks.lm_speed's training speeds as the time of one epoch of `ulmfit lm --data imdb` (IMDb's train texts), per config and learner"
+    rows = []
+    for config, res in b['results'].items():
+        for kind, r in res.items():
+            learner = 'fastai.text' if kind == 'fastai' else f'ulmfit_nb, {kind}' + (' (before issue 27)' if kind == 'fp32 plain' else
+                                                                                     ' (the default)' if kind.endswith('chunked') else '')
+            rows.append({'config': config, 'learner': learner, 'training tokens/s': f'{r["tok_s"]:,.0f}',
+                         'one epoch (projected)': f'{b["n_train_tokens"] / r["tok_s"] / 60:,.0f} min', 'vs fastai': f'{r["tok_s"] / res["fastai"]["tok_s"]:.2f}x'})
+    return pd.DataFrame(rows).set_index(['config', 'learner'])
+
+def lm_vocab_table(b:dict)->pd.DataFrame:
+    "benchmarks.lm_vocab: per vocabulary, its size, speed, what the same minutes trained through and the perplexity per word"
+    return pd.DataFrame([{'vocabulary': name, 'size': f'{r["vocab"]:,}', 'training tokens/s': f'{r["tok_s"]:,.0f}', 'words/s': f'{r["words_s"]:,.0f}',
+                          'texts trained': f'{r["train_texts"]:,}', 'perplexity per word': f'{r["ppl_word"]:.0f}', 'xxunk share': f'{r["xxunk"]:.2%}'}
+                         for name, r in b['results'].items()]).set_index('vocabulary')
+
+def ulmfit_lm_table(r:dict)->pd.DataFrame:
+    "`results/ulmfit_lm_imdb.json`: the same `ulmfit lm` run with the code before and after the chunked loss"
+    return pd.DataFrame([{'code': f'{kind} ({run["code"]})', 'wall time': f'{run["wall_seconds"] / 60:.1f} min',
+                          'the share of an epoch (training + validation)': f'{run["epoch_seconds"] / 60:.1f} min',
+                          'tokenization': f'{run["tokenize_seconds"]:.0f} s', 'perplexity': f'{run["perplexity"]:.1f}'}
+                         for kind, run in r['runs'].items()]).set_index('code').rename_axis(None)

@@ -10,9 +10,10 @@ from typing import Callable
 
 import numpy as np
 import torch
+import torch.nn as nn
 from fastcore.basics import noop, patch, store_attr
 from fastcore.meta import delegates
-from fastai.basics import CancelFitException, CrossEntropyLossFlat, Callback, Learner, join_path_file
+from fastai.basics import BaseLoss, CancelFitException, CrossEntropyLossFlat, Callback, Learner, join_path_file
 from fastai.callback.tracker import TerminateOnNaNCallback
 from fastai.callback.rnn import rnn_cbs
 from fastai.callback.progress import ProgressCallback      # registers fastai's progress bar and training-log table
@@ -23,13 +24,13 @@ from fastai.torch_core import get_model, rank_distrib
 from .core import InputError, atomic_save, read_checkpoint, read_vocab, save_with_vocab
 from .tokenize import BOS, PAD, UNK, TK_MAJ, TK_UP, TK_REP, TK_WREP, TOKEN_SETTINGS, Numericalize, SentencePieceTokenizer, tokenize_texts
 from .data import LMDataLoader
-from .model import AWD_LSTM, get_language_model, model_meta, load_weights, read_state
+from .model import AWD_LSTM, LinearDecoder, decoder_cross_entropy, get_language_model, model_meta, load_weights, read_state
 from .precision import to_precision   # Learner.to_precision
 
 # %% auto #0
-__all__ = ['match_embeds', 'TextLearner', 'read_lm_state', 'read_pretrained', 'LMLearner', 'pretrained_files',
-           'language_model_learner', 'decode_spec_tokens', 'EpochCheckpoints', 'fit_state', 'ResumeFit',
-           'NonFiniteLossStop']
+__all__ = ['match_embeds', 'TextLearner', 'ChunkedDecoderLoss', 'read_lm_state', 'read_pretrained', 'LMLearner',
+           'pretrained_files', 'language_model_learner', 'decode_spec_tokens', 'EpochCheckpoints', 'fit_state',
+           'ResumeFit', 'NonFiniteLossStop']
 
 # %% ../nbs/04_lm_finetune.ipynb #50ba3124
 def match_embeds(old_wgts:dict,         # the pretrained state dict
@@ -130,6 +131,39 @@ def load_encoder(self:TextLearner, file:str):
     self.freeze()
     return self
 
+# %% ../nbs/04_lm_finetune.ipynb #1e12b5fb
+def _is_plain_cross_entropy(loss_func)->bool:
+    "Is `loss_func` the loss `decoder_cross_entropy` computes: `CrossEntropyLossFlat()` (mean, no class weights, no label smoothing)?"
+    f = getattr(loss_func, 'func', None)
+    return (isinstance(loss_func, BaseLoss) and type(f) is nn.CrossEntropyLoss and loss_func.axis == -1 and f.weight is None
+            and f.label_smoothing == 0 and f.reduction == 'mean')
+
+# %% ../nbs/04_lm_finetune.ipynb #f1028f44
+class ChunkedDecoderLoss(Callback):
+    "Train a language model with `decoder_cross_entropy`: the learner's `CrossEntropyLossFlat`, without all the scores at once"
+    def __init__(self): super().__init__()      # no options (and no list of inherited event hooks in the docs)
+    def before_fit(self):
+        if getattr(self.learn.loss_func, '__self__', None) is self: self._use(False)   # a fit stopped mid-batch (Ctrl-C) left it in place
+        self.decoder, self.own_loss = get_model(self.learn.model)[-1], self.learn.loss_func
+        self.dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(self.learn.precision, torch.float32)
+        self.active = (isinstance(self.decoder, LinearDecoder) and _is_plain_cross_entropy(self.own_loss)
+                       and not getattr(getattr(self.learn, 'recorder', None), 'train_metrics', False))
+    def before_batch(self): self._use(self.active and self.training)
+    def after_batch(self): self._use(False)
+    def after_fit(self): self._use(False)
+
+# %% ../nbs/04_lm_finetune.ipynb #74121917
+@patch
+def _use(self:ChunkedDecoderLoss, on:bool):
+    self.decoder.scores_in_loss = on
+    self.learn.loss_func = self.loss if on else self.own_loss
+
+@patch
+def loss(self:ChunkedDecoderLoss, pred, targ):
+    "The loss of a batch: chunked from the decoder's input while it trains, the learner's own from scores"
+    if not (self.decoder.training and self.decoder.scores_in_loss): return self.own_loss(pred, targ)
+    return decoder_cross_entropy(pred, self.decoder.decoder, targ, dtype=self.dtype)
+
 # %% ../nbs/04_lm_finetune.ipynb #55eec8ba
 def read_lm_state(wgts_fname:str|Path)->dict:
     "The state dict of the language model in `wgts_fname` (fastai's `.pth`), checked to be a language model's"
@@ -197,6 +231,7 @@ def language_model_learner(dls,                        # language-model data: `T
                            pretrained_fnames:tuple|str|Path|None=None,   # (weights, vocab) files, or a folder; default: fastai's WT103
                            backwards:bool=False,        # a backward model (the data must be backwards too)
                            precision:str='auto',        # 'fp32', 'bf16', 'fp16', or 'auto': what pays on this machine (`pick_precision`)
+                           chunked_loss:bool|None=None, # train with `ChunkedDecoderLoss`; None: where it is faster, on a CPU
                            **kwargs)->LMLearner:
     "A `LMLearner` for `dls`, from pretrained weights unless `pretrained=False`"
     if not isinstance(dls.train, LMDataLoader): raise InputError('language_model_learner needs language-model data: build it with '
@@ -208,6 +243,8 @@ def language_model_learner(dls,                        # language-model data: `T
     learn = LMLearner(dls, model, loss_func=CrossEntropyLossFlat(), splitter=model_meta[arch]['split_lm'], **kwargs)
     if pretrained or pretrained_fnames is not None:
         learn.load_pretrained(*pretrained_files(pretrained_fnames, arch, backwards, learn.path/learn.model_dir))
+    if chunked_loss or chunked_loss is None and torch.device(getattr(dls, 'device', None) or 'cpu').type == 'cpu':
+        learn.add_cb(ChunkedDecoderLoss())
     return learn.to_precision(precision)
 
 # %% ../nbs/04_lm_finetune.ipynb #01676cda

@@ -20,9 +20,10 @@ from .core import InputError, read_checkpoint
 # %% auto #0
 __all__ = ['awd_lstm_lm_config', 'awd_lstm_clas_config', 'awd_lstm_small', 'awd_lstm_lm_small_config',
            'awd_lstm_clas_small_config', 'model_meta', 'awd_lstm_sizes', 'dropout_mask', 'RNNDropout',
-           'EmbeddingDropout', 'WeightDropout', 'AWD_LSTM', 'LinearDecoder', 'SequentialRNN', 'awd_lstm_lm_split',
-           'awd_lstm_clas_split', 'get_language_model', 'parse_size', 'size_name', 'size_of_state', 'SentenceEncoder',
-           'masked_concat_pool', 'PoolingLinearClassifier', 'get_text_classifier', 'read_state', 'load_weights']
+           'EmbeddingDropout', 'WeightDropout', 'AWD_LSTM', 'LinearDecoder', 'SequentialRNN', 'decoder_cross_entropy',
+           'awd_lstm_lm_split', 'awd_lstm_clas_split', 'get_language_model', 'parse_size', 'size_name', 'size_of_state',
+           'SentenceEncoder', 'masked_concat_pool', 'PoolingLinearClassifier', 'get_text_classifier', 'read_state',
+           'load_weights']
 
 # %% ../nbs/03_model.ipynb #7fc726ce
 def dropout_mask(x:Tensor,        # the mask has its dtype and device
@@ -180,6 +181,7 @@ def reset(self:AWD_LSTM):
 class LinearDecoder(nn.Module):
     "Scores over the vocabulary from the last LSTM output, with output dropout and optional weight tying"
     initrange = 0.1
+    scores_in_loss = False     # True while a learner trains with `decoder_cross_entropy`: `forward` returns the dropped output in place of the scores
     def __init__(self, n_out:int,                          # vocabulary size
                  n_hid:int,                                # size of the encoder's output (emb_sz)
                  output_p:float=0.1,                       # RNNDropout on the encoder output
@@ -194,6 +196,7 @@ class LinearDecoder(nn.Module):
 
     def forward(self, input:Tensor):                       # (bs, seq_len, emb_sz)
         dropped = self.output_dp(input)
+        if self.training and self.scores_in_loss: return dropped, input, dropped   # the loss makes the scores, a chunk at a time
         return self.decoder(dropped), input, dropped       # scores (bs, seq_len, vocab_sz), raw, dropped
 
 # %% ../nbs/03_model.ipynb #0d054b97
@@ -202,6 +205,60 @@ class SequentialRNN(nn.Sequential):
     def reset(self):
         for c in self.children():
             if hasattr(c, 'reset'): c.reset()
+
+# %% ../nbs/03_model.ipynb #631126f8
+def _chunk_cross_entropy(h:Tensor,        # (c, emb_sz) rows of the decoder's input, in the products' dtype
+                         w:Tensor,        # (vocab_sz, emb_sz) the decoder's weight, in the products' dtype
+                         b:Tensor|None,   # (vocab_sz,) its bias, in fp32
+                         targ:Tensor):    # (c,) target ids
+    "Summed cross-entropy of one chunk and its gradients for `h`, `w` and `b` (fp32), from one (c, vocab_sz) buffer"
+    s = (h @ w.t()).float()                                          # (c, vocab_sz) scores
+    if b is not None: s += b
+    m = s.amax(-1, keepdim=True)                                     # (c, 1) the largest score, for a stable exp
+    s_targ = s.gather(1, targ[:, None])                              # (c, 1) the target's score
+    e = s.sub_(m).exp_()                                             # (c, vocab_sz) exp(s - m), over the scores
+    z = e.sum(-1, keepdim=True)                                      # (c, 1): softmax = e / z
+    loss = (z.log() + m - s_targ).sum()                              # log-sum-exp minus the target's score
+    e_w, r = e.to(w.dtype), 1 / z                                    # d loss / d s = e / z - one_hot(targ)
+    grad_h = (e_w @ w).float() * r - w[targ].float()                 # (c, emb_sz)
+    grad_w = (e_w.t() @ (h.float() * r).to(w.dtype)).float().index_add_(0, targ, h.float(), alpha=-1)   # (vocab_sz, emb_sz)
+    grad_b = None if b is None else (r.t().to(w.dtype) @ e_w).float()[0] - torch.bincount(targ, minlength=len(b))
+    return loss, grad_h, grad_w, grad_b
+
+# %% ../nbs/03_model.ipynb #0dfdbf39
+class _DecoderCrossEntropy(torch.autograd.Function):
+    "Mean cross-entropy of the decoder's scores, a chunk of rows at a time; the gradients are made in the same pass"
+    @staticmethod
+    def forward(ctx, h, weight, bias, targ, chunk:int, dtype):   # h: (n, emb_sz), weight: (vocab_sz, emb_sz), targ: (n,)
+        with torch.autocast(h.device.type, enabled=False):
+            w, b = weight.detach().to(dtype), None if bias is None else bias.detach().float()
+            f32 = dict(dtype=torch.float32, device=h.device)
+            loss, grad_h, grad_w = torch.zeros((), **f32), torch.empty(h.shape, **f32), torch.zeros(weight.shape, **f32)
+            grad_b = None if bias is None else torch.zeros(bias.shape, **f32)
+            for i in range(0, len(h), chunk):
+                l, gh, gw, gb = _chunk_cross_entropy(h[i:i + chunk].detach().to(dtype), w, b, targ[i:i + chunk])
+                loss += l; grad_h[i:i + chunk] = gh; grad_w += gw
+                if gb is not None: grad_b += gb
+        ctx.save_for_backward(grad_h, grad_w, grad_b)
+        ctx.n, ctx.dtypes = len(h), (h.dtype, weight.dtype, None if bias is None else bias.dtype)
+        return loss / len(h)
+
+    @staticmethod
+    def backward(ctx, grad_loss):
+        grads = [None if g is None else (g * (grad_loss / ctx.n)).to(dt) for g, dt in zip(ctx.saved_tensors, ctx.dtypes)]
+        return *grads, None, None, None
+
+# %% ../nbs/03_model.ipynb #73a86bf6
+def decoder_cross_entropy(h:Tensor,                  # (..., emb_sz) what the decoder reads: the dropped encoder output
+                          decoder:nn.Linear,         # the decoder's linear layer (its weight tied to the embedding)
+                          targ:Tensor,               # (...) target ids, one per row of `h`
+                          chunk:int|None=None,       # rows per chunk; default: as many as fit 2**26 scores (256 MB in fp32)
+                          dtype:torch.dtype=torch.float32)->Tensor:  # the matrix products' dtype: bf16 on a CPU with bf16 units
+    "`CrossEntropyLossFlat()(decoder(h), targ)`, computed a chunk of rows at a time: the scores never exist all at once"
+    h, targ = h.reshape(-1, h.shape[-1]), targ.reshape(-1)
+    if len(h) != len(targ): raise InputError(f'h has {len(h)} rows and targ {len(targ)} targets: give one target per row')
+    chunk = chunk or max(64, 2**26 // decoder.out_features)
+    return _DecoderCrossEntropy.apply(h, decoder.weight, decoder.bias, targ, chunk, dtype)
 
 # %% ../nbs/03_model.ipynb #fc10d8be
 awd_lstm_lm_config = dict(
