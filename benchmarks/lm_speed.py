@@ -9,7 +9,7 @@ benchmarks.tokenize) into ulmfit_nb's loaders, bs 64 x 72, and its vocabulary (m
 60,000: about 38,000 words). On those same batches, from the same initial weights (fastai's), with
 the same seed and optimizer (Adam, wd 0.1, one constant learning rate), three learners train
 `--batches` batches each: fastai's `language_model_learner` (fp32: fastai's mixed precision refuses
-CPUs), ulmfit_nb's with the plain loss (`chunked_loss=False`: ulmfit_nb before issue 27) and with
+CPUs), ulmfit_nb's with the plain loss (`chunked_loss=False`: ulmfit_nb before the chunked loss) and with
 `ChunkedDecoderLoss` (its default on a CPU); then each validates on the held-out texts. Printed: the
 median time of a training batch (the first two are warm-up) as tokens/s, the validation loss, and
 the ratios. On a CPU with bf16 units, ulmfit_nb trains also under bf16, plain and chunked.

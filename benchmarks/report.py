@@ -133,7 +133,7 @@ def lm_epoch_table(b:dict)->pd.DataFrame:
     rows = []
     for config, res in b['results'].items():
         for kind, r in res.items():
-            learner = 'fastai.text' if kind == 'fastai' else f'ulmfit_nb, {kind}' + (' (before issue 27)' if kind == 'fp32 plain' else
+            learner = 'fastai.text' if kind == 'fastai' else f'ulmfit_nb, {kind}' + (' (before the chunked loss)' if kind == 'fp32 plain' else
                                                                                      ' (the default)' if kind.endswith('chunked') else '')
             rows.append({'config': config, 'learner': learner, 'training tokens/s': f'{r["tok_s"]:,.0f}',
                          'one epoch (projected)': f'{b["n_train_tokens"] / r["tok_s"] / 60:,.0f} min', 'vs fastai': f'{r["tok_s"] / res["fastai"]["tok_s"]:.2f}x'})

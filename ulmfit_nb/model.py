@@ -253,7 +253,8 @@ def decoder_cross_entropy(h:Tensor,                  # (..., emb_sz) what the de
                           decoder:nn.Linear,         # the decoder's linear layer (its weight tied to the embedding)
                           targ:Tensor,               # (...) target ids, one per row of `h`
                           chunk:int|None=None,       # rows per chunk; default: as many as fit 2**26 scores (256 MB in fp32)
-                          dtype:torch.dtype=torch.float32)->Tensor:  # the matrix products' dtype: bf16 on a CPU with bf16 units
+                          dtype:torch.dtype=torch.float32,  # the matrix products' dtype: bf16 on a CPU with bf16 units
+                         )->Tensor:
     "`CrossEntropyLossFlat()(decoder(h), targ)`, computed a chunk of rows at a time: the scores never exist all at once"
     h, targ = h.reshape(-1, h.shape[-1]), targ.reshape(-1)
     if len(h) != len(targ): raise InputError(f'h has {len(h)} rows and targ {len(targ)} targets: give one target per row')
