@@ -1,29 +1,47 @@
-"""Few labels: the learning curve of IMDb accuracy against the number of labelled reviews (issue 28's benchmark; the linear models so far).
+"""Few labels: the learning curve of IMDb accuracy against the number of labelled reviews, ULMFiT against two linear models.
 
-    python -m benchmarks.few_labels                          # every budget, 3 samples each, both linear models
-    python -m benchmarks.few_labels --budgets 100 1000 --samples 1
+    python -m benchmarks.few_labels --json benchmarks/results/few_labels.json          # every budget and method
+    python -m benchmarks.few_labels --budgets 100 1000 --samples 1 --methods ulmfit
+    python -m benchmarks.few_labels --budgets 100 --methods ulmfit --search           # ULMFiT's settings, on the validation set only
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
-seed 0), the same for every method and budget: every setting (here the regularization `C`) is chosen
-on it, and the 25,000 test reviews are read once per point, with the chosen setting. A point is a
-method, a budget n and a sample: n reviews drawn balanced from the pool with the sample's seed (the
-whole pool for the largest budget). Methods: TF-IDF 1-2-grams + logistic regression (sublinear tf,
-min_df 2), and the NB-weighted version (Wang & Manning 2012: binarized 1-2-gram counts scaled by their
-naive-Bayes log-count ratio, then logistic regression). Each point is written to the JSON as soon as it
-is measured, with its CPU seconds, so an interrupted run goes on where it stopped (`--json` the same file).
+seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
+reviews are read once per point, with the chosen setting. A point is a method, a budget n and a
+sample: n reviews drawn balanced from the pool with the sample's seed (the whole pool for the largest
+budget). Methods: TF-IDF 1-2-grams + logistic regression (sublinear tf, min_df 2); the NB-weighted
+version (Wang & Manning 2012: binarized 1-2-gram counts scaled by their naive-Bayes log-count ratio,
+then logistic regression), `C` chosen on the validation set per point; and ULMFiT through the recipe
+API (`train_classifier`), from one language model that read only the 25,000 train texts (no labels,
+no test texts): `train_lm` builds it into `--lm` first when that folder has none (its cost is
+recorded apart, under `lm`). ULMFiT's settings are those of `--search` (SEARCH below) with the best
+validation accuracy at the nearest budget searched. Each point is written to the JSON as soon as it is
+measured, with its CPU seconds, so an interrupted run goes on where it stopped (`--json` the same file).
 """
-import json, time, warnings
+import json, resource, shutil, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 from benchmarks._common import machine, machine_record, arg_parser
 
 import numpy as np
+import pandas as pd
 from fastai.data.external import untar_data, URLs
 from sklearn.feature_extraction.text import TfidfVectorizer, CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from ulmfit_nb.core import atomic_write_text
 
 C_GRID = (0.25, 1., 4., 16.)          # logistic regression's inverse regularization, chosen on the validation set per point
+LM_SETTINGS = dict(size='small', tokenizer='spacy', max_vocab=30000, epochs_lm=1, lr_lm=1e-2, seed=0)   # the pretrained LM (see build_lm)
+
+def build_lm(out:Path)->dict:
+    "The language model every ULMFiT point starts from: trained from scratch on IMDb's 25,000 train texts only (no labels, no test texts)"
+    from ulmfit_nb.recipe import train_lm
+    if not (out/'encoder.pth').exists():
+        t0, c0 = time.time(), time.process_time()
+        train_lm(untar_data(URLs.IMDB)/'train', out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **LM_SETTINGS)
+        (out/'build_seconds.json').write_text(json.dumps(dict(wall=time.time() - t0, cpu=time.process_time() - c0)))
+    m = json.loads((out/'metrics.json').read_text())
+    return dict(folder=str(out), settings=LM_SETTINGS, lm=m['stages']['lm'], wall_seconds=m.get('wall_seconds'),
+                **json.loads((out/'build_seconds.json').read_text()) if (out/'build_seconds.json').exists() else {})
 
 def imdb_split(split:str)->tuple[list, np.ndarray]:
     "IMDb's `split` ('train' or 'test'): texts and 0/1 labels (1: pos), in file order"
@@ -51,6 +69,35 @@ def nb_weighted(train_texts, valid_texts, test_texts, y, _y_valid, alpha:float=1
 
 METHODS = {'tfidf_logreg': tfidf, 'nb_logreg': nb_weighted}
 
+def cpu_seconds()->float:
+    "CPU seconds of this process and its finished children (the tokenizer's workers)"
+    return sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ('ru_utime', 'ru_stime'))
+
+def labelled_csv(fname:Path, texts, y, valid_texts, y_valid)->Path:
+    "The CSV a classifier run reads: the labelled texts, then the validation texts marked `is_valid`"
+    names = np.array(['neg', 'pos'])
+    df = pd.DataFrame(dict(text=list(texts) + list(valid_texts), label=names[np.concatenate([y, y_valid])],
+                           is_valid=[False] * len(y) + [True] * len(y_valid)))
+    df.to_csv(fname, index=False); return fname
+
+def train_ulmfit(lm_dir:Path, out:Path, texts, y, valid_texts, y_valid, seed:int, **settings)->tuple:
+    "A classifier from the pretrained encoder in `lm_dir` through the recipe API: (its validation accuracy, the exported model)"
+    from ulmfit_nb.recipe import train_classifier
+    shutil.rmtree(out, ignore_errors=True); out.mkdir(parents=True)     # a point the JSON does not hold starts again
+    csv = labelled_csv(out/'labelled.csv', texts, y, valid_texts, y_valid)
+    res = train_classifier(csv, out/'run', encoder=lm_dir, valid_col='is_valid', seed=seed, show=False, **settings)
+    return res.metrics['stages']['evaluate']['accuracy'], res.model
+
+class TestSet:
+    "IMDb's test reviews, tokenized once; each ULMFiT point reads them once with its own model"
+    def __init__(self, texts, labels):
+        from ulmfit_nb.tokenize import tokenize_texts
+        self.tokens, self.labels = tokenize_texts(list(texts), progress=False), labels
+    def accuracy(self, clf)->float:
+        corpus = clf.num.corpus(self.tokens)
+        probs = clf.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], bs=128, progress=False)
+        return float((np.array(clf.classes)[probs.argmax(1)] == np.array(['neg', 'pos'])[self.labels]).mean())
+
 def point(method:str, train_texts, y, valid_texts, y_valid, test_texts, y_test)->dict:
     "One point: features, C chosen on the validation set, then the test accuracy with it"
     t0 = time.process_time()
@@ -60,11 +107,43 @@ def point(method:str, train_texts, y, valid_texts, y_valid, test_texts, y_test)-
     acc = LogisticRegression(C=best, max_iter=2000).fit(x, y).score(test_features(), y_test)
     return dict(accuracy=float(acc), valid_accuracy=float(scores[best]), C=best, cpu_seconds=time.process_time() - t0)
 
+SEARCH = {                                   # the ULMFiT classifier settings tried on the validation set (--search)
+    'seed':            dict(bs=64, epochs_clas=(1, 1, 1, 2)),    # the recipe's defaults
+    'bs16':            dict(bs=16, epochs_clas=(1, 1, 1, 2)),
+    'bs16_x2':         dict(bs=16, epochs_clas=(2, 2, 2, 4)),
+    'bs16_x4':         dict(bs=16, epochs_clas=(4, 4, 4, 8)),
+    'bs16_x8':         dict(bs=16, epochs_clas=(8, 8, 8, 16)),
+    'bs32_x2':         dict(bs=32, epochs_clas=(2, 2, 2, 4)),
+}
+
+def chosen(res:dict, n:int)->tuple[str, dict]:
+    "The search's settings with the best validation accuracy at budget `n` (the nearest budget searched, else the recipe's)"
+    runs = [v for v in res.get('search', {}).values()]
+    if not runs: return 'seed', SEARCH['seed']
+    near = min({v['n'] for v in runs}, key=lambda b: abs(np.log(b / n)))
+    best = max((v for v in runs if v['n'] == near), key=lambda v: v['valid_accuracy'])
+    return best['settings_name'], best['settings']
+
+def ulmfit_point(lm_dir:Path, work:Path, key:str, texts, y, valid_texts, y_valid, seed:int, settings:dict, test:TestSet|None)->dict:
+    "One ULMFiT point: the classifier through the recipe API, its validation accuracy, and (with `test`) its test accuracy"
+    t0, c0 = time.time(), cpu_seconds()
+    acc, clf = train_ulmfit(lm_dir, work/key.replace('/', '_'), texts, y, valid_texts, y_valid, seed, **settings)
+    r = dict(valid_accuracy=float(acc), train_seconds=time.time() - t0)
+    if test is not None: r['accuracy'] = test.accuracy(clf)
+    return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
+
+def save(res:dict, out:Path|None):
+    if out: atomic_write_text(out, json.dumps(res, indent=1, default=list))
+
 if __name__ == '__main__':
     ap = arg_parser(__doc__)
     ap.add_argument('--budgets', type=int, nargs='+', default=[100, 500, 1000, 5000, 24000])
     ap.add_argument('--samples', type=int, default=3, help='samples per budget (one for the whole pool)')
-    ap.add_argument('--methods', nargs='+', default=list(METHODS), choices=list(METHODS))
+    ap.add_argument('--methods', nargs='+', default=[*METHODS, 'ulmfit'], choices=[*METHODS, 'ulmfit'])
+    ap.add_argument('--lm', default='runs/few_labels_lm', help="the pretrained language model's folder (built there first if it is not)")
+    ap.add_argument('--work', default='runs/few_labels', help="where the classifier runs go")
+    ap.add_argument('--search', nargs='*', default=None, choices=list(SEARCH),
+                    help="ULMFiT: only measure these settings on the validation set, at each budget's first sample (none named: all)")
     args = ap.parse_args()
     print(machine())
     texts, labels = imdb_split('train'); test_texts, y_test = imdb_split('test')
@@ -74,13 +153,34 @@ if __name__ == '__main__':
     out = Path(args.json) if args.json else None
     res = json.loads(out.read_text()) if out and out.exists() else dict(name='few_labels', points={})
     res.update(title='Few labels: the learning curve', machine=machine_record(), validation=len(valid_idx), pool=len(pool), test=len(y_test))
+    lm_dir, work, test = Path(args.lm), Path(args.work), None
+    if 'ulmfit' in args.methods:
+        res['lm'] = build_lm(lm_dir); save(res, out)
+        print(f"  language model: {res['lm']['folder']}, perplexity {res['lm']['lm']['perplexity']:.1f}", flush=True)
+    if args.search is not None:                                          # the validation set only: the test set is not read
+        for n in args.budgets:
+            idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=1)
+            for name in args.search or SEARCH:
+                key = f'{name}/{len(idx)}/0'
+                if key in res.setdefault('search', {}): continue
+                r = ulmfit_point(lm_dir, work/'search', key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, 1, SEARCH[name], None)
+                res['search'][key] = dict(r, settings_name=name, settings=SEARCH[name], n=len(idx))
+                print(f'  search {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
+                save(res, out)
+        raise SystemExit
     for n in args.budgets:
         for s in range(1 if n >= len(pool) else args.samples):
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=s + 1)
             for method in args.methods:
                 key = f'{method}/{len(idx)}/{s}'
                 if key in res['points']: continue                     # measured in an earlier run
-                r = point(method, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, test_texts, y_test)
+                if method == 'ulmfit':
+                    test = test or TestSet(test_texts, y_test)
+                    name, settings = chosen(res, len(idx))
+                    r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
+                    r.update(settings_name=name, settings=settings)
+                else: r = point(method, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, test_texts, y_test)
                 res['points'][key] = dict(r, method=method, n=len(idx), sample=s)
-                print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, C {r["C"]:g})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
-                if out: atomic_write_text(out, json.dumps(res, indent=1))
+                print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, '
+                      f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
+                save(res, out)

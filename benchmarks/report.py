@@ -151,3 +151,49 @@ def ulmfit_lm_table(r:dict)->pd.DataFrame:
                           'the share of an epoch (training + validation)': f'{run["epoch_seconds"] / 60:.1f} min',
                           'tokenization': f'{run["tokenize_seconds"]:.0f} s', 'perplexity': f'{run["perplexity"]:.1f}'}
                          for kind, run in r['runs'].items()]).set_index('code').rename_axis(None)
+
+few_label_methods = {'tfidf_logreg': 'TF-IDF 1-2-grams + logistic regression', 'nb_logreg': 'NB-weighted 1-2-grams + logistic regression',
+                     'ulmfit': 'ulmfit_nb (IMDb-pretrained small LM)'}
+
+def few_labels_summary(r:dict)->pd.DataFrame:
+    "`results/few_labels.json` per method and budget: the mean test accuracy of the samples, their lowest and highest, CPU time"
+    by = {}
+    for p in r['points'].values(): by.setdefault((p['method'], p['n']), []).append(p)
+    rows = [dict(method=m, n=n, mean=statistics.mean(p['accuracy'] for p in ps), low=min(p['accuracy'] for p in ps),
+                 high=max(p['accuracy'] for p in ps), samples=len(ps), cpu_minutes=statistics.mean(p['cpu_seconds'] for p in ps) / 60)
+            for (m, n), ps in by.items()]
+    return pd.DataFrame(rows).sort_values(['method', 'n']).reset_index(drop=True)
+
+def few_labels_table(r:dict)->pd.DataFrame:
+    "The learning curve as a table: a row per budget, per method its mean test accuracy (lowest-highest of the samples)"
+    s = few_labels_summary(r)
+    cell = lambda o: f'{o.mean:.1%}' + (f' ({o.low:.1%}-{o.high:.1%})' if o.samples > 1 else '')
+    t = s.assign(cell=[cell(o) for o in s.itertuples()], method=s.method.map(few_label_methods)).pivot(index='n', columns='method', values='cell')
+    t.index = [f'{n:,}' for n in t.index]
+    return t.rename_axis('labelled reviews').fillna('not measured yet')[[few_label_methods[m] for m in few_label_methods if few_label_methods[m] in t.columns]]
+
+def plot_few_labels(r:dict):
+    "Test accuracy against labelled reviews (log scale): each method's mean, and the lowest-highest of its samples as a band"
+    import matplotlib.pyplot as plt
+    s = few_labels_summary(r)
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    for (m, label), c in zip(few_label_methods.items(), ('tab:orange', 'tab:green', 'tab:blue')):
+        d = s[s.method == m]
+        if d.empty: continue
+        ax.plot(d.n, d['mean'] * 100, 'o-', color=c, label=label)
+        ax.fill_between(d.n, d.low * 100, d.high * 100, color=c, alpha=0.2)
+    ax.set_xscale('log'); ax.set_xticks(sorted(set(s.n)), [f'{n:,}' for n in sorted(set(s.n))]); ax.minorticks_off()
+    ax.set_xlabel('labelled IMDb reviews (log scale)'); ax.set_ylabel('accuracy on the 25,000 test reviews (%)')
+    ax.grid(alpha=0.3); ax.legend(fontsize=9, loc='lower right')
+    fig.tight_layout()
+    return fig
+
+def few_labels_search_table(r:dict)->pd.DataFrame:
+    "The ULMFiT settings tried on the validation set: a row per setting, its validation accuracy at each budget searched"
+    rows = {}
+    for v in r.get('search', {}).values():
+        s = v['settings']
+        name = f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}'
+        steps = v['n'] // s['bs'] * sum(s['epochs_clas'])                  # whole batches only
+        rows.setdefault(name, {})[f'{v["n"]:,} labels'] = f'{v["valid_accuracy"]:.1%} ({steps:,} steps, {v["wall_seconds"] / 60:.1f} min)'
+    return pd.DataFrame.from_dict(rows, orient='index').rename_axis('classifier settings').fillna('')

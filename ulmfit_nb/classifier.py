@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_classifier.ipynb #01d37fa9
 from __future__ import annotations
-import copy
+import copy, math
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,7 @@ from .lm_finetune import TextLearner, pretrained_files, read_pretrained
 
 # %% auto #0
 __all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'EXPORT_READERS', 'text_classifier_learner', 'stage_title', 'fine_tune_ulmfit',
-           'TextClassifier', 'export_dict', 'load_classifier', 'classifier_from_export']
+           'scale_epochs', 'TextClassifier', 'export_dict', 'load_classifier', 'classifier_from_export']
 
 # %% ../nbs/05_classifier.ipynb #cb3cad95
 def _label_kind(dls)->str:
@@ -124,6 +124,15 @@ def fine_tune_ulmfit(learn:TextLearner,
         learn.fit_one_cycle(n_ep, lr if n_unfrozen == 1 else slice(lr / disc**(n_groups - 1), lr), moms=moms, wd=wd)
         if after_stage is not None: after_stage(stage)
     return learn
+
+# %% ../nbs/05_classifier.ipynb #4dfafbf5
+def scale_epochs(epochs:tuple,        # epochs per stage, e.g. the seed's (1, 1, 1, 2)
+                 n_batches:int,       # training batches per epoch
+                 min_steps:int        # optimizer steps the whole schedule takes at least (0: `epochs` as they are)
+                )->tuple:
+    "`epochs` times the smallest whole factor that makes gradual unfreezing at least `min_steps` optimizer steps"
+    check_sizes(n_batches=n_batches)
+    return tuple(e * max(1, math.ceil(min_steps / (n_batches * sum(epochs)))) for e in epochs)
 
 # %% ../nbs/05_classifier.ipynb #d5cb6f9b
 @patch

@@ -157,6 +157,8 @@ class SortedDL(DataLoader):
         check_shard(bs, rank, world_size, training=shuffle)
         if len(dataset) < world_size: raise InputError(f'{len(dataset)} documents cannot be shared by {world_size} processes: give more texts')
         kwargs.setdefault('drop_last', shuffle)          # as fastai's training loaders: a last batch of one text would break BatchNorm
+        if kwargs['drop_last'] and len(dataset) < bs:    # whole batches only: not one in an epoch, and training would silently do nothing
+            raise InputError(f'{len(dataset)} training documents are fewer than bs={bs}, and training reads whole batches only: give bs={len(dataset)} or less')
         self.seq_len, self.backwards, self.rank, self.world_size = seq_len, backwards, rank, world_size
         self.pad_idx = _pad_idx(dataset.vocab) if pad_idx is None else pad_idx
         self.res = dataset.lengths

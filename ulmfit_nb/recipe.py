@@ -24,7 +24,7 @@ from .model import AWD_LSTM, awd_lstm_lm_config, parse_size, read_state, size_na
 from .precision import pick_device, pick_precision
 from .lm_finetune import (EpochCheckpoints, LMLearner, NonFiniteLossStop, ResumeFit, TextLearner, fit_state, language_model_learner,
                                    pretrained_files, read_lm_state)
-from .classifier import TextClassifier, fine_tune_ulmfit, load_classifier, stage_title, text_classifier_learner
+from .classifier import TextClassifier, fine_tune_ulmfit, load_classifier, scale_epochs, stage_title, text_classifier_learner
 from .distributed import errors_shared, rank0_first, rank0_prints, setup_distributed
 from .ensemble import TextEnsemble
 from .config import RecipeConfig, machine_settings, parse_lm_epochs, resume_config, run_settings
@@ -208,14 +208,29 @@ def _classifier_learner(run:RunFolder, src:DataSource, cfg:RecipeConfig,
                                     backwards=cfg.backwards, metrics=[rmse] if cfg.regression else [accuracy], path=run.path, model_dir=run.work)
     return learn.load_encoder(encoder_dir/'encoder').to_precision(precision)
 
+# %% ../nbs/12_recipe.ipynb #365420de
+_seed_schedule = (1, 1, 1, 2)        # the seed's epochs of gradual unfreezing, which the default schedule multiplies on few labels
+
+def _clas_schedule(learn:TextLearner, cfg:RecipeConfig)->tuple:
+    "The classifier's epochs per stage: `epochs_clas`, or the seed's, made `min_steps_clas` optimizer steps long on few labels"
+    if cfg.epochs_clas: return cfg.epochs_clas
+    few_labels = learn.dls.train.bs < cfg.bs                             # `few_labels_bs` made the batches smaller
+    return scale_epochs(_seed_schedule, len(learn.dls.train), cfg.min_steps_clas) if few_labels else _seed_schedule
+
+def _schedule_note(learn:TextLearner, cfg:RecipeConfig, schedule:tuple)->str:
+    "What the printed schedule comes from, when the default schedule was multiplied for few labels"
+    if cfg.epochs_clas or schedule == _seed_schedule: return ''
+    return (f" (the seed's {','.join(map(str, _seed_schedule))} x {schedule[0] // _seed_schedule[0]} for few labels: {cfg.min_steps_clas} optimizer "
+            f'steps at least, {len(learn.dls.train)} batches of {learn.dls.train.bs} per epoch)')
+
 # %% ../nbs/12_recipe.ipynb #0f5b6257
 def _classifier_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig):
     "Gradual unfreezing with discriminative learning rates (`fine_tune_ulmfit`), resumable after each of its stages"
     run.start('classifier')
     progress, stop = run.progress('classifier'), NonFiniteLossStop()
-    schedule, done = cfg.epochs_clas, progress.get('stages_done', 0)
+    schedule, done = _clas_schedule(learn, cfg), progress.get('stages_done', 0)
     if done: learn.load(progress['checkpoint'])                             # `fine_tune_ulmfit` clears the optimizer at each stage, as it did
-    print(f'Classifier: gradual unfreezing {",".join(map(str, schedule))}' + (f', resuming at stage {done + 1}' if done else ''))
+    print(f'Classifier: gradual unfreezing {",".join(map(str, schedule))}{_schedule_note(learn, cfg, schedule)}' + (f', resuming at stage {done + 1}' if done else ''))
     log = EpochLog(run, f'clas_{done + 1}')
     print(stage_title(done, schedule))
     def after_stage(stage):

@@ -20,7 +20,7 @@ from .data import TextDataLoaders
 
 # %% auto #0
 __all__ = ['lm_valid_share', 'lm_valid_max', 'predict_chunk', 'DataSource', 'resolve_source', 'read_rows', 'lm_loaders',
-           'clas_loaders', 'data_fingerprint', 'labelled_texts', 'iter_texts']
+           'few_labels_bs', 'clas_loaders', 'data_fingerprint', 'labelled_texts', 'iter_texts']
 
 # %% ../nbs/09_sources.ipynb #c27b8590
 @dataclass
@@ -190,10 +190,23 @@ def lm_loaders(src:DataSource, bs:int=64, seq_len:int=72,
     return TextDataLoaders.from_corpus(corpus, (train, valid), bs=bs, val_bs=val_bs, seq_len=seq_len, device=device, backwards=backwards,
                                        path=src.path if src.kind == 'folder' else src.path.parent, tok_kwargs=tok_kwargs)
 
+# %% ../nbs/09_sources.ipynb #24a43d59
+def few_labels_bs(bs:int,             # the batch size asked for
+                  n_train:int         # the classifier's training texts
+                 )->int:
+    "`bs`, or a sixth of `n_train` texts (at least 8, at most all of them) when they are fewer than 6 x `bs`"
+    return max(1, min(bs, n_train, max(8, n_train // 6)))
+
+def _n_train(src:DataSource, df:pd.DataFrame|None, valid_pct:float)->int:
+    "How many texts of `src` the classifier trains on (`df`: a CSV's rows)"
+    if df is not None: return int((~_valid_mask(df, src)).sum()) if src.valid_col else round(len(df) * (1 - valid_pct))
+    n = len(_text_files(src.path/src.train))
+    return n if src.valid else round(n * (1 - valid_pct))
+
 # %% ../nbs/09_sources.ipynb #01f9ca62
 def clas_loaders(src:DataSource,
                  vocab:list,                        # the language model's vocabulary
-                 bs:int=64,
+                 bs:int=64,                         # texts per batch, at most (`few_labels_bs`)
                  valid_pct:float=0.1,               # a random validation share, when the source has no validation column or folder
                  seed:int=42,
                  regression:bool=False,             # the labels are numbers
@@ -203,10 +216,11 @@ def clas_loaders(src:DataSource,
                  tokenizer:TokenizerSpec|None=None  # the language model's tokenizer (default: spaCy's English words)
                 )->TextDataLoaders:
     "Classifier loaders for `src` on the language model's `vocab`, split by its validation column or folder (or at random)"
-    kw = dict(text_vocab=vocab, seed=seed, bs=bs, device=device, backwards=backwards,
+    df = read_rows(src, regression) if src.kind == 'csv' else None
+    kw = dict(text_vocab=vocab, seed=seed, bs=few_labels_bs(bs, _n_train(src, df, valid_pct)), device=device, backwards=backwards,
               tok_kwargs=dict(n_workers=workers, **(tokenizer or TokenizerSpec()).tok_kwargs))
     if src.kind == 'csv':
-        return TextDataLoaders.from_df(read_rows(src, regression), path=src.path.parent, text_col=src.text_col, label_col=src.label_col,
+        return TextDataLoaders.from_df(df, path=src.path.parent, text_col=src.text_col, label_col=src.label_col,
                                        valid_col=src.valid_col, valid_pct=valid_pct, y_block=RegressionBlock if regression else None, **kw)
     if regression: raise InputError(f'regression=True needs numbers from a CSV column; the labels of the folder {src.path} are its folder names')
     if src.valid is None: return TextDataLoaders.from_folder(src.path, valid_pct=valid_pct, folders=[src.train], **kw)
