@@ -13,7 +13,11 @@ version (Wang & Manning 2012: binarized 1-2-gram counts scaled by their naive-Ba
 then logistic regression), `C` chosen on the validation set per point; and ULMFiT through the recipe
 API (`train_classifier`), from one language model that read only the 25,000 train texts (no labels,
 no test texts): `train_lm` builds it into `--lm` first when that folder has none (its cost is
-recorded apart, under `lm`). ULMFiT's settings are those of `--search` (SEARCH below) with the best
+recorded apart, under `lm`) — the same as the command
+
+    ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --epochs-lm 1 --lr-lm 0.01 --seed 0 --out runs/few_labels_lm
+
+ ULMFiT's settings are those of `--search` (SEARCH below) with the best
 validation accuracy at the nearest budget searched. Each point is written to the JSON as soon as it is
 measured, with its CPU seconds, so an interrupted run goes on where it stopped (`--json` the same file).
 """
