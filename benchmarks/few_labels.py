@@ -40,9 +40,9 @@ def build_lm(out:Path)->dict:
     "The language model every ULMFiT point starts from: trained from scratch on IMDb's 25,000 train texts only (no labels, no test texts)"
     from ulmfit_nb.recipe import train_lm
     if not (out/'encoder.pth').exists():
-        t0, c0 = time.time(), time.process_time()
+        t0, c0 = time.time(), cpu_seconds()                        # the same CPU count as the points'
         train_lm(untar_data(URLs.IMDB)/'train', out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **LM_SETTINGS)
-        (out/'build_seconds.json').write_text(json.dumps(dict(wall=time.time() - t0, cpu=time.process_time() - c0)))
+        (out/'build_seconds.json').write_text(json.dumps(dict(wall=time.time() - t0, cpu=cpu_seconds() - c0)))
     m = json.loads((out/'metrics.json').read_text())
     return dict(folder=str(out), settings=LM_SETTINGS, lm=m['stages']['lm'], wall_seconds=m.get('wall_seconds'),
                 **json.loads((out/'build_seconds.json').read_text()) if (out/'build_seconds.json').exists() else {})
@@ -122,7 +122,7 @@ SEARCH = {                                   # the ULMFiT classifier settings tr
 
 def chosen(res:dict, n:int)->tuple[str, dict]:
     "The search's settings with the best validation accuracy at budget `n` (the nearest budget searched, else the recipe's)"
-    runs = [v for v in res.get('search', {}).values()]
+    runs = list(res.get('search', {}).values())
     if not runs: return 'seed', SEARCH['seed']
     near = min({v['n'] for v in runs}, key=lambda b: abs(np.log(b / n)))
     best = max((v for v in runs if v['n'] == near), key=lambda v: v['valid_accuracy'])
