@@ -12,13 +12,18 @@ budget). Methods: TF-IDF 1-2-grams + logistic regression (sublinear tf, min_df 2
 version (Wang & Manning 2012: binarized 1-2-gram counts scaled by their naive-Bayes log-count ratio,
 then logistic regression), `C` chosen on the validation set per point; and ULMFiT through the recipe
 API (`train_classifier`), from one language model that read only the 25,000 train texts (no labels,
-no test texts): `train_lm` builds it into `--lm` first when that folder has none (its cost is
-recorded apart, under `lm`) — the same as the command
+no test texts): `train_lm` builds it first, in the stages of LM_STAGES, each going on from the one
+before (its cost is recorded apart, under `lm`) — the same as the commands
 
     ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --epochs-lm 1 --lr-lm 0.01 --seed 0 --out runs/few_labels_lm
+    ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --pretrained runs/few_labels_lm --epochs-lm 0+1 --lr-lm 0.005 --seed 1 --out runs/few_labels_lm2
+    ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --pretrained runs/few_labels_lm2 --epochs-lm 0+0.8 --lr-lm 0.005 --seed 2 --out runs/few_labels_lm3
 
- ULMFiT's settings are those of `--search` (SEARCH below) with the best
-validation accuracy at the nearest budget searched. Each point is written to the JSON as soon as it is
+Each stage's perplexity is also measured on the same 1,000 test texts (no labels), which no stage trained
+on: each stage holds out other train texts (its seed), which the stages before it had read.
+ULMFiT's points and search from an earlier language model (fewer stages) move to `earlier` in the JSON,
+with that model's record. ULMFiT's settings are those of `--search` (SEARCH below) with the best
+validation accuracy at the nearest budget searched (with the newest language model searched). Each point is written to the JSON as soon as it is
 measured, with its CPU seconds, so an interrupted run goes on where it stopped (`--json` the same file).
 """
 import json, resource, shutil, time, warnings
@@ -34,18 +39,59 @@ from sklearn.linear_model import LogisticRegression
 from ulmfit_nb.core import atomic_write_text
 
 C_GRID = (0.25, 1., 4., 16.)          # logistic regression's inverse regularization, chosen on the validation set per point
-LM_SETTINGS = dict(size='small', tokenizer='spacy', max_vocab=30000, epochs_lm=1, lr_lm=1e-2, seed=0)   # the pretrained LM (see build_lm)
+LM_SETTINGS = dict(size='small', tokenizer='spacy', max_vocab=30000)   # the pretrained LM's model and vocabulary (see build_lm)
+LM_STAGES = (                              # its training, in stages: 2 hours on 2 CPU cores in all (the issue's budget)
+    dict(epochs_lm=1, lr_lm=1e-2, seed=0),         # from scratch: one epoch of the 24,000 texts, one cycle
+    dict(epochs_lm='0+1', lr_lm=5e-3, seed=1),     # from the stage before: a second epoch, a new cycle
+    dict(epochs_lm='0+0.8', lr_lm=5e-3, seed=2),   # and 0.8 of a third: what the two hours leave
+)
 
-def build_lm(out:Path)->dict:
-    "The language model every ULMFiT point starts from: trained from scratch on IMDb's 25,000 train texts only (no labels, no test texts)"
+def lm_stage_dirs(lm:Path, n_stages:int=len(LM_STAGES))->list[Path]:
+    "The folders of the language model's stages: `lm` for the first, then `lm`2, `lm`3..."
+    return [lm] + [lm.with_name(f'{lm.name}{k + 1}') for k in range(1, n_stages)]
+
+def lm_perplexity(stage:Path, texts:list)->float:
+    "The perplexity of the language model of the `train_lm` run `stage` on `texts` (spaCy's English words, as LM_SETTINGS)"
+    from fastai.metrics import Perplexity
+    from ulmfit_nb.core import read_vocab
+    from ulmfit_nb.tokenize import tokenize_texts, Numericalize
+    from ulmfit_nb.data import TextDataLoaders
+    from ulmfit_nb.model import AWD_LSTM, awd_lstm_lm_config, size_of_state, read_state
+    from ulmfit_nb.lm_finetune import language_model_learner
+    corpus = Numericalize(read_vocab(stage/'encoder.vocab.json')).corpus(tokenize_texts(list(texts), progress=False))
+    every = np.arange(len(texts))
+    dls = TextDataLoaders.from_corpus(corpus, (every, every), bs=64, device='cpu')      # the training loader is not used
+    learn = language_model_learner(dls, AWD_LSTM, config={**awd_lstm_lm_config, **size_of_state(read_state(stage/'encoder.pth'))},
+                                   pretrained_fnames=stage/'lm', metrics=[Perplexity()], precision='fp32')
+    with learn.no_bar(), learn.no_logging(): return float(learn.validate()[1])
+
+def build_stage(data:Path, out:Path, pretrained:Path|None, stage:dict, yardstick:list)->dict:
+    """One stage of the language model, trained into `out` (from the weights of `pretrained`) unless `out` holds it: its record,
+    with its perplexity on the `yardstick` texts (which no stage trains on; each stage's own held-out texts differ with its seed)"""
     from ulmfit_nb.recipe import train_lm
     if not (out/'encoder.pth').exists():
         t0, c0 = time.time(), cpu_seconds()                        # the same CPU count as the points'
-        train_lm(untar_data(URLs.IMDB)/'train', out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **LM_SETTINGS)
-        (out/'build_seconds.json').write_text(json.dumps(dict(wall=time.time() - t0, cpu=cpu_seconds() - c0)))
+        train_lm(data, out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **LM_SETTINGS, **stage,
+                 **({'pretrained': str(pretrained)} if pretrained else {}))
+        atomic_write_text(out/'build_seconds.json', json.dumps(dict(wall=time.time() - t0, cpu=cpu_seconds() - c0)))
+    if not (out/'yardstick.json').exists():
+        atomic_write_text(out/'yardstick.json', json.dumps(dict(texts=len(yardstick), perplexity=lm_perplexity(out, yardstick))))
     m = json.loads((out/'metrics.json').read_text())
-    return dict(folder=str(out), settings=LM_SETTINGS, lm=m['stages']['lm'], wall_seconds=m.get('wall_seconds'),
-                **json.loads((out/'build_seconds.json').read_text()) if (out/'build_seconds.json').exists() else {})
+    return dict(folder=str(out), settings=dict(LM_SETTINGS, **stage), lm=m['stages']['lm'], yardstick=json.loads((out/'yardstick.json').read_text()),
+                **json.loads((out/'build_seconds.json').read_text()))
+
+def build_lm(lm:Path, yardstick:list)->dict:
+    "The language model every ULMFiT point starts from, trained on IMDb's 25,000 train texts only (no labels, no test texts)"
+    dirs, data = lm_stage_dirs(lm), untar_data(URLs.IMDB)/'train'
+    stages = [build_stage(data, d, prev, s, yardstick) for d, prev, s in zip(dirs, [None] + dirs[:-1], LM_STAGES)]
+    return dict(folder=stages[-1]['folder'], lm=stages[-1]['lm'], stages=stages,
+                wall=sum(s['wall'] for s in stages), cpu=sum(s['cpu'] for s in stages))
+
+def archive_ulmfit(res:dict, lm:dict):
+    "ULMFiT's points and search from another language model than `lm` move to `res['earlier']`, with that model's record"
+    if res.get('lm', {}).get('folder') in (None, lm['folder']): return
+    old = {k: res['points'].pop(k) for k in [k for k, p in res['points'].items() if p['method'] == 'ulmfit']}
+    res.setdefault('earlier', []).append(dict(lm=res['lm'], points=old, search=res.pop('search', {})))
 
 def imdb_split(split:str)->tuple[list, np.ndarray]:
     "IMDb's `split` ('train' or 'test'): texts and 0/1 labels (1: pos), in file order"
@@ -122,7 +168,8 @@ SEARCH = {                                   # the ULMFiT classifier settings tr
 
 def chosen(res:dict, n:int)->tuple[str, dict]:
     "The search's settings with the best validation accuracy at budget `n` (the nearest budget searched, else the recipe's)"
-    runs = list(res.get('search', {}).values())
+    searches = [res.get('search')] + [e['search'] for e in reversed(res.get('earlier', []))]
+    runs = list(next((s for s in searches if s), {}).values())        # this language model's search, else the newest earlier one
     if not runs: return 'seed', SEARCH['seed']
     near = min({v['n'] for v in runs}, key=lambda b: abs(np.log(b / n)))
     best = max((v for v in runs if v['n'] == near), key=lambda v: v['valid_accuracy'])
@@ -144,7 +191,7 @@ if __name__ == '__main__':
     ap.add_argument('--budgets', type=int, nargs='+', default=[100, 500, 1000, 5000, 24000])
     ap.add_argument('--samples', type=int, default=3, help='samples per budget (one for the whole pool)')
     ap.add_argument('--methods', nargs='+', default=[*METHODS, 'ulmfit'], choices=[*METHODS, 'ulmfit'])
-    ap.add_argument('--lm', default='runs/few_labels_lm', help="the pretrained language model's folder (built there first if it is not)")
+    ap.add_argument('--lm', default='runs/few_labels_lm', help="the pretrained language model's first stage's folder (the next stages' beside it: built there first if they are not)")
     ap.add_argument('--work', default='runs/few_labels', help="where the classifier runs go")
     ap.add_argument('--search', nargs='*', default=None, choices=list(SEARCH),
                     help="ULMFiT: only measure these settings on the validation set, at each budget's first sample (none named: all)")
@@ -159,7 +206,8 @@ if __name__ == '__main__':
     res.update(title='Few labels: the learning curve', machine=machine_record(), validation=len(valid_idx), pool=len(pool), test=len(y_test))
     lm_dir, work, test = Path(args.lm), Path(args.work), None
     if 'ulmfit' in args.methods:
-        res['lm'] = build_lm(lm_dir); save(res, out)
+        yardstick = [test_texts[i] for i in np.sort(np.random.default_rng(0).choice(len(test_texts), 1000, replace=False))]   # texts only
+        lm = build_lm(lm_dir, yardstick); archive_ulmfit(res, lm); res['lm'] = lm; lm_dir = Path(lm['folder']); save(res, out)
         print(f"  language model: {res['lm']['folder']}, perplexity {res['lm']['lm']['perplexity']:.1f}", flush=True)
     if args.search is not None:                                          # the validation set only: the test set is not read
         for n in args.budgets:

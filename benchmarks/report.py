@@ -155,10 +155,21 @@ def ulmfit_lm_table(r:dict)->pd.DataFrame:
 few_label_methods = {'tfidf_logreg': 'TF-IDF 1-2-grams + logistic regression', 'nb_logreg': 'NB-weighted 1-2-grams + logistic regression',
                      'ulmfit': 'ulmfit_nb (IMDb-pretrained small LM)'}
 
+def few_label_names(r:dict)->dict:
+    "The methods of `results/few_labels.json` and their names; ULMFiT's from an earlier language model as `ulmfit_earlier<k>`"
+    lm_name = lambda lm: f'ulmfit_nb (small LM pretrained {lm["wall"] / 60:.0f} min)'
+    earlier = {f'ulmfit_earlier{k}': lm_name(e['lm']) for k, e in enumerate(r.get('earlier', []))}
+    return {**few_label_methods, **({'ulmfit': lm_name(r['lm'])} if 'lm' in r else {}), **earlier}
+
+def few_labels_points(r:dict)->list:
+    "Every point of `results/few_labels.json`, those of earlier language models under their own method name"
+    earlier = [dict(p, method=f'ulmfit_earlier{k}') for k, e in enumerate(r.get('earlier', [])) for p in e['points'].values()]
+    return list(r['points'].values()) + earlier
+
 def few_labels_summary(r:dict)->pd.DataFrame:
     "`results/few_labels.json` per method and budget: the mean test accuracy of the samples, their lowest and highest, CPU time"
     by = {}
-    for p in r['points'].values(): by.setdefault((p['method'], p['n']), []).append(p)
+    for p in few_labels_points(r): by.setdefault((p['method'], p['n']), []).append(p)
     rows = [dict(method=m, n=n, mean=statistics.mean(p['accuracy'] for p in ps), low=min(p['accuracy'] for p in ps),
                  high=max(p['accuracy'] for p in ps), samples=len(ps), cpu_minutes=statistics.mean(p['cpu_seconds'] for p in ps) / 60)
             for (m, n), ps in by.items()]
@@ -166,32 +177,39 @@ def few_labels_summary(r:dict)->pd.DataFrame:
 
 def few_labels_table(r:dict)->pd.DataFrame:
     "The learning curve as a table: a row per budget, per method its mean test accuracy (lowest-highest of the samples)"
-    s = few_labels_summary(r)
+    s, names = few_labels_summary(r), few_label_names(r)
     cell = lambda o: f'{o.mean:.1%}' + (f' ({o.low:.1%}-{o.high:.1%})' if o.samples > 1 else '')
-    t = s.assign(cell=[cell(o) for o in s.itertuples()], method=s.method.map(few_label_methods)).pivot(index='n', columns='method', values='cell')
+    t = s.assign(cell=[cell(o) for o in s.itertuples()], method=s.method.map(names)).pivot(index='n', columns='method', values='cell')
     t.index = [f'{n:,}' for n in t.index]
-    return t.rename_axis('labelled reviews').fillna('not measured yet')[[few_label_methods[m] for m in few_label_methods if few_label_methods[m] in t.columns]]
+    return t.rename_axis('labelled reviews').fillna('not measured yet')[[names[m] for m in names if names[m] in t.columns]]
 
 def plot_few_labels(r:dict):
     "Test accuracy against labelled reviews (log scale): each method's mean, and the lowest-highest of its samples as a band"
     import matplotlib.pyplot as plt
     s = few_labels_summary(r)
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
-    for (m, label), c in zip(few_label_methods.items(), ('tab:orange', 'tab:green', 'tab:blue')):
+    colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue')
+    for m, label in few_label_names(r).items():
         d = s[s.method == m]
         if d.empty: continue
-        ax.plot(d.n, d['mean'] * 100, 'o-', color=c, label=label)
-        ax.fill_between(d.n, d.low * 100, d.high * 100, color=c, alpha=0.2)
+        style = dict(color=colors.get(m, 'tab:blue'), alpha=1. if m in colors else 0.45)      # earlier language models: faded, dashed
+        ax.plot(d.n, d['mean'] * 100, 'o-' if m in colors else 'o--', label=label, **style)
+        ax.fill_between(d.n, d.low * 100, d.high * 100, color=style['color'], alpha=0.2 * style['alpha'])
     ax.set_xscale('log'); ax.set_xticks(sorted(set(s.n)), [f'{n:,}' for n in sorted(set(s.n))]); ax.minorticks_off()
     ax.set_xlabel('labelled IMDb reviews (log scale)'); ax.set_ylabel('accuracy on the 25,000 test reviews (%)')
     ax.grid(alpha=0.3); ax.legend(fontsize=9, loc='lower right')
     fig.tight_layout()
     return fig
 
+def few_labels_search(r:dict)->tuple[dict, dict|None]:
+    "The settings search the ULMFiT points used: the language model's own, else the newest earlier one's; with that model's record"
+    found = [(r.get('search'), r.get('lm'))] + [(e['search'], e['lm']) for e in reversed(r.get('earlier', []))]
+    return next(((s, lm) for s, lm in found if s), ({}, None))
+
 def few_labels_search_table(r:dict)->pd.DataFrame:
     "The ULMFiT settings tried on the validation set: a row per setting, its validation accuracy at each budget searched"
     rows = {}
-    for v in r.get('search', {}).values():
+    for v in few_labels_search(r)[0].values():
         s = v['settings']
         name = f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}'
         steps = v['n'] // s['bs'] * sum(s['epochs_clas'])                  # whole batches only
