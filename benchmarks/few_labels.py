@@ -26,7 +26,7 @@ with that model's record. ULMFiT's settings are those of `--search` (SEARCH belo
 validation accuracy at the nearest budget searched (with the newest language model searched). Each point is written to the JSON as soon as it is
 measured, with its CPU seconds, so an interrupted run goes on where it stopped (`--json` the same file).
 """
-import json, resource, shutil, time, warnings
+import functools, json, resource, shutil, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 from benchmarks._common import machine, machine_record, arg_parser
@@ -50,24 +50,24 @@ def lm_stage_dirs(lm:Path, n_stages:int=len(LM_STAGES))->list[Path]:
     "The folders of the language model's stages: `lm` for the first, then `lm`2, `lm`3..."
     return [lm] + [lm.with_name(f'{lm.name}{k + 1}') for k in range(1, n_stages)]
 
-def lm_perplexity(stage:Path, texts:list)->float:
-    "The perplexity of the language model of the `train_lm` run `stage` on `texts` (spaCy's English words, as LM_SETTINGS)"
+def lm_perplexity(stage:Path, tokens)->float:
+    "The perplexity of the language model of the `train_lm` run `stage` on the texts of `tokens` (`tokenize_texts`: spaCy's words, as LM_SETTINGS)"
     from fastai.metrics import Perplexity
     from ulmfit_nb.core import read_vocab
-    from ulmfit_nb.tokenize import tokenize_texts, Numericalize
+    from ulmfit_nb.tokenize import Numericalize
     from ulmfit_nb.data import TextDataLoaders
     from ulmfit_nb.model import AWD_LSTM, awd_lstm_lm_config, size_of_state, read_state
     from ulmfit_nb.lm_finetune import language_model_learner
-    corpus = Numericalize(read_vocab(stage/'encoder.vocab.json')).corpus(tokenize_texts(list(texts), progress=False))
-    every = np.arange(len(texts))
+    corpus = Numericalize(read_vocab(stage/'encoder.vocab.json')).corpus(tokens)
+    every = np.arange(len(corpus))
     dls = TextDataLoaders.from_corpus(corpus, (every, every), bs=64, device='cpu')      # the training loader is not used
     learn = language_model_learner(dls, AWD_LSTM, config={**awd_lstm_lm_config, **size_of_state(read_state(stage/'encoder.pth'))},
                                    pretrained_fnames=stage/'lm', metrics=[Perplexity()], precision='fp32')
     with learn.no_bar(), learn.no_logging(): return float(learn.validate()[1])
 
-def build_stage(data:Path, out:Path, pretrained:Path|None, stage:dict, yardstick:list)->dict:
+def build_stage(data:Path, out:Path, pretrained:Path|None, stage:dict, yardstick)->dict:
     """One stage of the language model, trained into `out` (from the weights of `pretrained`) unless `out` holds it: its record,
-    with its perplexity on the `yardstick` texts (which no stage trains on; each stage's own held-out texts differ with its seed)"""
+    with its perplexity on the texts `yardstick()` tokenizes (which no stage trains on; each stage's own held-out texts differ with its seed)"""
     from ulmfit_nb.recipe import train_lm
     if not (out/'encoder.pth').exists():
         t0, c0 = time.time(), cpu_seconds()                        # the same CPU count as the points'
@@ -75,15 +75,17 @@ def build_stage(data:Path, out:Path, pretrained:Path|None, stage:dict, yardstick
                  **({'pretrained': str(pretrained)} if pretrained else {}))
         atomic_write_text(out/'build_seconds.json', json.dumps(dict(wall=time.time() - t0, cpu=cpu_seconds() - c0)))
     if not (out/'yardstick.json').exists():
-        atomic_write_text(out/'yardstick.json', json.dumps(dict(texts=len(yardstick), perplexity=lm_perplexity(out, yardstick))))
+        atomic_write_text(out/'yardstick.json', json.dumps(dict(texts=len(yardstick), perplexity=lm_perplexity(out, yardstick()))))
     m = json.loads((out/'metrics.json').read_text())
     return dict(folder=str(out), settings=dict(LM_SETTINGS, **stage), lm=m['stages']['lm'], yardstick=json.loads((out/'yardstick.json').read_text()),
                 **json.loads((out/'build_seconds.json').read_text()))
 
 def build_lm(lm:Path, yardstick:list)->dict:
     "The language model every ULMFiT point starts from, trained on IMDb's 25,000 train texts only (no labels, no test texts)"
+    from ulmfit_nb.tokenize import tokenize_texts
     dirs, data = lm_stage_dirs(lm), untar_data(URLs.IMDB)/'train'
-    stages = [build_stage(data, d, prev, s, yardstick) for d, prev, s in zip(dirs, [None] + dirs[:-1], LM_STAGES)]
+    tokens = functools.cache(lambda: tokenize_texts(list(yardstick), progress=False))    # once, for every stage that needs it
+    stages = [build_stage(data, d, prev, s, tokens) for d, prev, s in zip(dirs, [None] + dirs[:-1], LM_STAGES)]
     return dict(folder=stages[-1]['folder'], lm=stages[-1]['lm'], stages=stages,
                 wall=sum(s['wall'] for s in stages), cpu=sum(s['cpu'] for s in stages))
 
