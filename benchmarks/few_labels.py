@@ -3,6 +3,7 @@
     python -m benchmarks.few_labels --json benchmarks/results/few_labels.json          # every budget and method
     python -m benchmarks.few_labels --budgets 100 1000 --samples 1 --methods ulmfit
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --search           # ULMFiT's settings, on the validation set only
+    python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --probe       # the frozen encoder's features, the same
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
 seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
@@ -23,8 +24,11 @@ Each stage's perplexity is also measured on the same 1,000 test texts (no labels
 on: each stage holds out other train texts (its seed), which the stages before it had read.
 ULMFiT's points and search from an earlier language model (fewer stages) move to `earlier` in the JSON,
 with that model's record. ULMFiT's settings are those of `--search` (SEARCH below) with the best
-validation accuracy at the nearest budget searched (with the newest language model searched). Each point is written to the JSON as soon as it is
-measured, with its CPU seconds, so an interrupted run goes on where it stopped (`--json` the same file).
+validation accuracy at the nearest budget searched (with the newest language model searched), except on
+the whole pool: there the recipe's defaults (`bs=64`, 1,1,1,2), as the searched ones would take about
+two hours of classifier training on 2 CPU cores, twice the issue's hour. Each point is written to the
+JSON as soon as it is measured, with its CPU seconds, so an interrupted run goes on where it stopped
+(`--json` the same file).
 """
 import functools, json, resource, shutil, time, warnings
 from pathlib import Path
@@ -39,6 +43,7 @@ from sklearn.linear_model import LogisticRegression
 from ulmfit_nb.core import atomic_write_text
 
 C_GRID = (0.25, 1., 4., 16.)          # logistic regression's inverse regularization, chosen on the validation set per point
+PROBE_C_GRID = (0.001, 0.01, 0.1, 1.)  # the same for the probe of the encoder's standardized features (--probe)
 LM_SETTINGS = dict(size='small', tokenizer='spacy', max_vocab=30000)   # the pretrained LM's model and vocabulary (see build_lm)
 LM_STAGES = (                              # its training, in stages: 2 hours on 2 CPU cores in all (the issue's budget)
     dict(epochs_lm=1, lr_lm=1e-2, seed=0),         # from scratch: one epoch of the 24,000 texts, one cycle
@@ -93,7 +98,7 @@ def archive_ulmfit(res:dict, lm:dict):
     "ULMFiT's points and search from another language model than `lm` move to `res['earlier']`, with that model's record"
     if res.get('lm', {}).get('folder') in (None, lm['folder']): return
     old = {k: res['points'].pop(k) for k in [k for k, p in res['points'].items() if p['method'] == 'ulmfit']}
-    res.setdefault('earlier', []).append(dict(lm=res['lm'], points=old, search=res.pop('search', {})))
+    res.setdefault('earlier', []).append(dict(lm=res['lm'], points=old, search=res.pop('search', {}), probe=res.pop('probe', {})))
 
 def imdb_split(split:str)->tuple[list, np.ndarray]:
     "IMDb's `split` ('train' or 'test'): texts and 0/1 labels (1: pos), in file order"
@@ -168,8 +173,9 @@ SEARCH = {                                   # the ULMFiT classifier settings tr
     'bs32_x2':         dict(bs=32, epochs_clas=(2, 2, 2, 4)),
 }
 
-def chosen(res:dict, n:int)->tuple[str, dict]:
+def chosen(res:dict, n:int, pool:int)->tuple[str, dict]:
     "The search's settings with the best validation accuracy at budget `n` (the nearest budget searched, else the recipe's)"
+    if n >= pool: return 'seed', SEARCH['seed']       # the whole pool: the recipe's defaults, the schedule that fits the issue's classifier hour
     searches = [res.get('search')] + [e['search'] for e in reversed(res.get('earlier', []))]
     runs = list(next((s for s in searches if s), {}).values())        # this language model's search, else the newest earlier one
     if not runs: return 'seed', SEARCH['seed']
@@ -185,6 +191,36 @@ def ulmfit_point(lm_dir:Path, work:Path, key:str, texts, y, valid_texts, y_valid
     if test is not None: r['accuracy'] = test.accuracy(clf)
     return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
+def encoder_features(lm_dir:Path, tokens)->dict:
+    "The frozen encoder's pooled outputs for tokenized texts (no dropout): {'concat': [last, max, mean], 'mean': mean}, a row per text"
+    import torch.nn as nn
+    from ulmfit_nb.core import read_vocab
+    from ulmfit_nb.model import AWD_LSTM, SequentialRNN, get_text_classifier, load_weights, masked_concat_pool, read_state, size_of_state
+    from ulmfit_nb.classifier import TextClassifier
+    class Pooled(nn.Module):
+        def forward(self, enc_out): return (masked_concat_pool(*enc_out),)        # (bs, 3 * emb_sz), as the classifier's head reads it
+    vocab, state = read_vocab(lm_dir/'encoder.vocab.json'), read_state(lm_dir/'encoder.pth')
+    encoder = get_text_classifier(AWD_LSTM, len(vocab), 2, config=size_of_state(state))[0]
+    load_weights(encoder.module, state, name=str(lm_dir/'encoder.pth'))
+    probe = TextClassifier(SequentialRNN(encoder, Pooled()), vocab, None, kind='regression', precision='fp32')
+    corpus = probe.num.corpus(tokens)
+    x = probe.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], progress=False)
+    return dict(concat=x, mean=x[:, 2 * x.shape[1] // 3:])
+
+def probe_point(lm_dir:Path, texts, y, valid_texts, y_valid)->dict:
+    "How much the pretrained encoder holds before fine-tuning: logistic regression on its frozen pooled features, `C` chosen on the validation set"
+    from sklearn.preprocessing import StandardScaler
+    from ulmfit_nb.tokenize import TokenizerSpec, tokenize_texts
+    t0 = cpu_seconds()
+    train, valid = (encoder_features(lm_dir, tokenize_texts(list(t), progress=False, **TokenizerSpec.load(lm_dir/'lm').tok_kwargs))
+                    for t in (texts, valid_texts))
+    r = {}
+    for pool in ('concat', 'mean'):
+        scale = StandardScaler().fit(train[pool])
+        x, xv = scale.transform(train[pool]), scale.transform(valid[pool])
+        r[pool] = max(LogisticRegression(C=c, max_iter=3000).fit(x, y).score(xv, y_valid) for c in PROBE_C_GRID)
+    return dict(r, cpu_seconds=cpu_seconds() - t0)
+
 def save(res:dict, out:Path|None):
     if out: atomic_write_text(out, json.dumps(res, indent=1, default=list))
 
@@ -197,6 +233,8 @@ if __name__ == '__main__':
     ap.add_argument('--work', default='runs/few_labels', help="where the classifier runs go")
     ap.add_argument('--search', nargs='*', default=None, choices=list(SEARCH),
                     help="ULMFiT: only measure these settings on the validation set, at each budget's first sample (none named: all)")
+    ap.add_argument('--probe', action='store_true', help="ULMFiT's encoder before fine-tuning: logistic regression on its frozen features, "
+                    "on the validation set, at each budget's first sample")
     args = ap.parse_args()
     print(machine())
     texts, labels = imdb_split('train'); test_texts, y_test = imdb_split('test')
@@ -207,7 +245,7 @@ if __name__ == '__main__':
     res = json.loads(out.read_text()) if out and out.exists() else dict(name='few_labels', points={})
     res.update(title='Few labels: the learning curve', machine=machine_record(), validation=len(valid_idx), pool=len(pool), test=len(y_test))
     lm_dir, work, test = Path(args.lm), Path(args.work), None
-    if 'ulmfit' in args.methods:
+    if 'ulmfit' in args.methods or args.probe or args.search is not None:     # the language model: built first if it is not
         yardstick = [test_texts[i] for i in np.sort(np.random.default_rng(0).choice(len(test_texts), 1000, replace=False))]   # texts only
         lm = build_lm(lm_dir, yardstick); archive_ulmfit(res, lm); res['lm'] = lm; lm_dir = Path(lm['folder']); save(res, out)
         print(f"  language model: {res['lm']['folder']}, perplexity {res['lm']['lm']['perplexity']:.1f}", flush=True)
@@ -222,6 +260,15 @@ if __name__ == '__main__':
                 print(f'  search {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                 save(res, out)
         raise SystemExit
+    if args.probe:                                                       # the validation set only
+        for n in args.budgets:
+            idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=1)
+            if str(len(idx)) in res.setdefault('probe', {}): continue
+            r = probe_point(lm_dir, [texts[i] for i in idx], labels[idx], valid_texts, y_valid)
+            res['probe'][str(len(idx))] = dict(r, n=len(idx))
+            print(f'  probe {len(idx):6,} labels: validation {r["concat"]:.2%} ([last, max, mean]), {r["mean"]:.2%} (mean)', flush=True)
+            save(res, out)
+        raise SystemExit
     for n in args.budgets:
         for s in range(1 if n >= len(pool) else args.samples):
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=s + 1)
@@ -230,7 +277,7 @@ if __name__ == '__main__':
                 if key in res['points']: continue                     # measured in an earlier run
                 if method == 'ulmfit':
                     test = test or TestSet(test_texts, y_test)
-                    name, settings = chosen(res, len(idx))
+                    name, settings = chosen(res, len(idx), len(pool))
                     r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
                     r.update(settings_name=name, settings=settings)
                 else: r = point(method, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, test_texts, y_test)

@@ -215,3 +215,12 @@ def few_labels_search_table(r:dict)->pd.DataFrame:
         steps = v['n'] // s['bs'] * sum(s['epochs_clas'])                  # whole batches only
         rows.setdefault(name, {})[f'{v["n"]:,} labels'] = f'{v["valid_accuracy"]:.1%} ({steps:,} steps, {v["wall_seconds"] / 60:.1f} min)'
     return pd.DataFrame.from_dict(rows, orient='index').rename_axis('classifier settings').fillna('')
+
+def few_labels_probe_table(r:dict)->pd.DataFrame:
+    "Validation accuracy on each budget's first sample: logistic regression on the frozen encoder's features, beside the fine-tuned classifier and TF-IDF"
+    p = lambda key: r['points'].get(key, {}).get('valid_accuracy')
+    rows = {v['n']: {'frozen encoder, [last, max, mean] + LR': v['concat'], 'frozen encoder, mean + LR': v['mean'],
+                     'ULMFiT fine-tuned': p(f"ulmfit/{v['n']}/0"), 'TF-IDF + LR': p(f"tfidf_logreg/{v['n']}/0")}
+            for v in r.get('probe', {}).values()}
+    t = pd.DataFrame.from_dict(rows, orient='index').sort_index().map(lambda a: f'{a:.1%}' if a == a and a is not None else '')
+    return t.set_axis([f'{n:,}' for n in t.index]).rename_axis('labelled reviews (first sample)')
