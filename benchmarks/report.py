@@ -181,7 +181,9 @@ def few_labels_table(r:dict)->pd.DataFrame:
     cell = lambda o: f'{o.mean:.1%}' + (f' ({o.low:.1%}-{o.high:.1%})' if o.samples > 1 else '')
     t = s.assign(cell=[cell(o) for o in s.itertuples()], method=s.method.map(names)).pivot(index='n', columns='method', values='cell')
     t.index = [f'{n:,}' for n in t.index]
-    return t.rename_axis('labelled reviews').fillna('not measured yet')[[names[m] for m in names if names[m] in t.columns]]
+    for m in names:                                           # an earlier language model's points end where it was replaced
+        if names[m] in t.columns: t[names[m]] = t[names[m]].fillna('—' if m.startswith('ulmfit_earlier') else 'not measured yet')
+    return t.rename_axis('labelled reviews')[[names[m] for m in names if names[m] in t.columns]]
 
 def plot_few_labels(r:dict):
     "Test accuracy against labelled reviews (log scale): each method's mean, and the lowest-highest of its samples as a band"
