@@ -191,35 +191,39 @@ def ulmfit_point(lm_dir:Path, work:Path, key:str, texts, y, valid_texts, y_valid
     if test is not None: r['accuracy'] = test.accuracy(clf)
     return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
-def encoder_features(lm_dir:Path, tokens)->dict:
-    "The frozen encoder's pooled outputs for tokenized texts (no dropout): {'concat': [last, max, mean], 'mean': mean}, a row per text"
-    import torch.nn as nn
-    from ulmfit_nb.core import read_vocab
-    from ulmfit_nb.model import AWD_LSTM, SequentialRNN, get_text_classifier, load_weights, masked_concat_pool, read_state, size_of_state
-    from ulmfit_nb.classifier import TextClassifier
-    class Pooled(nn.Module):
-        def forward(self, enc_out): return (masked_concat_pool(*enc_out),)        # (bs, 3 * emb_sz), as the classifier's head reads it
-    vocab, state = read_vocab(lm_dir/'encoder.vocab.json'), read_state(lm_dir/'encoder.pth')
-    encoder = get_text_classifier(AWD_LSTM, len(vocab), 2, config=size_of_state(state))[0]
-    load_weights(encoder.module, state, name=str(lm_dir/'encoder.pth'))
-    probe = TextClassifier(SequentialRNN(encoder, Pooled()), vocab, None, kind='regression', precision='fp32')
-    corpus = probe.num.corpus(tokens)
-    x = probe.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], progress=False)
-    return dict(concat=x, mean=x[:, 2 * x.shape[1] // 3:])
+class EncoderProbe:
+    "How much the pretrained encoder in `lm_dir` holds before fine-tuning: logistic regression on its frozen pooled features (--probe)"
+    def __init__(self, lm_dir:Path, valid_texts, y_valid):
+        import torch.nn as nn
+        from ulmfit_nb.core import read_vocab
+        from ulmfit_nb.model import AWD_LSTM, SequentialRNN, get_text_classifier, load_weights, masked_concat_pool, read_state, size_of_state
+        from ulmfit_nb.classifier import TextClassifier
+        from ulmfit_nb.tokenize import TokenizerSpec
+        class Pooled(nn.Module):
+            def forward(self, enc_out): return (masked_concat_pool(*enc_out),)    # (bs, 3 * emb_sz), as the classifier's head reads it
+        vocab, state = read_vocab(lm_dir/'encoder.vocab.json'), read_state(lm_dir/'encoder.pth')
+        encoder = get_text_classifier(AWD_LSTM, len(vocab), 2, config=size_of_state(state))[0]
+        load_weights(encoder.module, state, name=str(lm_dir/'encoder.pth'))
+        self.model = TextClassifier(SequentialRNN(encoder, Pooled()), vocab, None, kind='regression', precision='fp32')   # eval: no dropout
+        self.tok_kwargs = TokenizerSpec.load(lm_dir/'lm').tok_kwargs
+        self.valid, self.y_valid = self.features(valid_texts), y_valid              # once, for every budget
 
-def probe_point(lm_dir:Path, texts, y, valid_texts, y_valid)->dict:
-    "How much the pretrained encoder holds before fine-tuning: logistic regression on its frozen pooled features, `C` chosen on the validation set"
-    from sklearn.preprocessing import StandardScaler
-    from ulmfit_nb.tokenize import TokenizerSpec, tokenize_texts
-    t0 = cpu_seconds()
-    train, valid = (encoder_features(lm_dir, tokenize_texts(list(t), progress=False, **TokenizerSpec.load(lm_dir/'lm').tok_kwargs))
-                    for t in (texts, valid_texts))
-    r = {}
-    for pool in ('concat', 'mean'):
-        scale = StandardScaler().fit(train[pool])
-        x, xv = scale.transform(train[pool]), scale.transform(valid[pool])
-        r[pool] = max(LogisticRegression(C=c, max_iter=3000).fit(x, y).score(xv, y_valid) for c in PROBE_C_GRID)
-    return dict(r, cpu_seconds=cpu_seconds() - t0)
+    def features(self, texts)->dict:
+        "The frozen encoder's pooled outputs, a row per text: {'concat': [last, max, mean], 'mean': mean}"
+        from ulmfit_nb.tokenize import tokenize_texts
+        corpus = self.model.num.corpus(tokenize_texts(list(texts), progress=False, **self.tok_kwargs))
+        x = self.model.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], progress=False)
+        return dict(concat=x, mean=x[:, 2 * x.shape[1] // 3:])
+
+    def point(self, texts, y)->dict:
+        "Validation accuracy of logistic regression on the standardized features of `texts`, per pooling, `C` chosen on the validation set"
+        from sklearn.preprocessing import StandardScaler
+        t0, train, r = cpu_seconds(), self.features(texts), {}
+        for pool in ('concat', 'mean'):
+            scale = StandardScaler().fit(train[pool])
+            x, xv = scale.transform(train[pool]), scale.transform(self.valid[pool])
+            r[pool] = max(LogisticRegression(C=c, max_iter=3000).fit(x, y).score(xv, self.y_valid) for c in PROBE_C_GRID)
+        return dict(r, cpu_seconds=cpu_seconds() - t0)
 
 def save(res:dict, out:Path|None):
     if out: atomic_write_text(out, json.dumps(res, indent=1, default=list))
@@ -261,10 +265,11 @@ if __name__ == '__main__':
                 save(res, out)
         raise SystemExit
     if args.probe:                                                       # the validation set only
+        probe = EncoderProbe(lm_dir, valid_texts, y_valid)
         for n in args.budgets:
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=1)
             if str(len(idx)) in res.setdefault('probe', {}): continue
-            r = probe_point(lm_dir, [texts[i] for i in idx], labels[idx], valid_texts, y_valid)
+            r = probe.point([texts[i] for i in idx], labels[idx])
             res['probe'][str(len(idx))] = dict(r, n=len(idx))
             print(f'  probe {len(idx):6,} labels: validation {r["concat"]:.2%} ([last, max, mean]), {r["mean"]:.2%} (mean)', flush=True)
             save(res, out)

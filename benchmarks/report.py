@@ -224,5 +224,5 @@ def few_labels_probe_table(r:dict)->pd.DataFrame:
     rows = {v['n']: {'frozen encoder, [last, max, mean] + LR': v['concat'], 'frozen encoder, mean + LR': v['mean'],
                      'ULMFiT fine-tuned': p(f"ulmfit/{v['n']}/0"), 'TF-IDF + LR': p(f"tfidf_logreg/{v['n']}/0")}
             for v in r.get('probe', {}).values()}
-    t = pd.DataFrame.from_dict(rows, orient='index').sort_index().map(lambda a: f'{a:.1%}' if a == a and a is not None else '')
+    t = pd.DataFrame.from_dict(rows, orient='index').sort_index().map(lambda a: f'{a:.1%}' if pd.notna(a) else '')
     return t.set_axis([f'{n:,}' for n in t.index]).rename_axis('labelled reviews (first sample)')
