@@ -4,6 +4,7 @@
     python -m benchmarks.few_labels --budgets 100 1000 --samples 1 --methods ulmfit
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --search           # ULMFiT's settings, on the validation set only
     python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --probe       # the frozen encoder's features, the same
+    python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --lm-kind subwords   # ULMFiT from the subword LM (LMS)
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
 seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
@@ -20,8 +21,14 @@ before (its cost is recorded apart, under `lm`) — the same as the commands
     ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --pretrained runs/few_labels_lm --epochs-lm 0+1 --lr-lm 0.005 --seed 1 --out runs/few_labels_lm2
     ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --pretrained runs/few_labels_lm2 --epochs-lm 0+0.8 --lr-lm 0.005 --seed 2 --out runs/few_labels_lm3
 
+`--lm-kind subwords` starts ULMFiT from another language model instead, MultiFiT's 15,000 SentencePiece
+subwords learned from the same train texts (SUBWORD_STAGES; `--tokenizer sentencepiece --vocab-size 15000`
+in the commands, the later stages without `--vocab-size`: they read the first one's pieces), and keeps its
+points, probe and record apart, under `variants.subwords`; the linear models' points are shared.
 Each stage's perplexity is also measured on the same 1,000 test texts (no labels), which no stage trained
-on: each stage holds out other train texts (its seed), which the stages before it had read.
+on: each stage holds out other train texts (its seed), which the stages before it had read. It is
+recorded per token of the model's own and per word (spaCy's tokens of the same texts: the summed
+log-loss over the words), which compares across tokenizers.
 ULMFiT's points and search from an earlier language model (fewer stages) move to `earlier` in the JSON,
 with that model's record. ULMFiT's settings are those of `--search` (SEARCH below) with the best
 validation accuracy at the nearest budget searched (with the newest language model searched), except on
@@ -30,7 +37,7 @@ two hours of classifier training on 2 CPU cores, twice the issue's hour. Each po
 JSON as soon as it is measured, with its CPU seconds, so an interrupted run goes on where it stopped
 (`--json` the same file).
 """
-import functools, json, resource, shutil, time, warnings
+import json, resource, shutil, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 from benchmarks._common import machine, machine_record, arg_parser
@@ -50,13 +57,34 @@ LM_STAGES = (                              # its training, in stages: 2 hours on
     dict(epochs_lm='0+1', lr_lm=5e-3, seed=1),     # from the stage before: a second epoch, a new cycle
     dict(epochs_lm='0+0.8', lr_lm=5e-3, seed=2),   # and 0.8 of a third: what the two hours leave
 )
+SUBWORD_SETTINGS = dict(size='small', tokenizer='sentencepiece', vocab_size=15000)   # MultiFiT's 15,000 subwords: a decoder half
+                                           # as wide, 1.7x the tokens a second of the 30,000 words', for 1.09x the tokens a review
+SUBWORD_STAGES = (                         # the same two hours buy more epochs of them
+    dict(epochs_lm=1, lr_lm=1e-2, seed=0),         # from scratch: one epoch, one cycle (as the words')
+    dict(epochs_lm='0+3', lr_lm=5e-3, seed=1),     # three more in one cycle: about 105 minutes in all
+)
+LMS = {                                    # the language models a run can start from (--lm-kind): settings, stages, first stage's folder
+    'words':    (LM_SETTINGS, LM_STAGES, 'runs/few_labels_lm'),            # the curve's own
+    'subwords': (SUBWORD_SETTINGS, SUBWORD_STAGES, 'runs/few_labels_sp'),   # a variant: its points go under `variants` in the JSON
+}
 
-def lm_stage_dirs(lm:Path, n_stages:int=len(LM_STAGES))->list[Path]:
+def lm_stage_dirs(lm:Path, n_stages:int)->list[Path]:
     "The folders of the language model's stages: `lm` for the first, then `lm`2, `lm`3..."
     return [lm] + [lm.with_name(f'{lm.name}{k + 1}') for k in range(1, n_stages)]
 
+class Tokens:
+    "`texts`, tokenized once per tokenizer (a `TokenizerSpec`) that asks for them"
+    def __init__(self, texts): self.texts, self.corpora = list(texts), {}
+    def __len__(self): return len(self.texts)
+    def __call__(self, spec=None):
+        from ulmfit_nb.tokenize import TokenizerSpec, tokenize_texts
+        spec = spec or TokenizerSpec()                                                   # spaCy's words
+        key = (spec.tokenizer, spec.sp_model, json.dumps({k: v for k, v in spec.to_dict().items() if k != 'sp_model'}, sort_keys=True))
+        if key not in self.corpora: self.corpora[key] = tokenize_texts(self.texts, progress=False, **spec.tok_kwargs)
+        return self.corpora[key]
+
 def lm_perplexity(stage:Path, tokens)->float:
-    "The perplexity of the language model of the `train_lm` run `stage` on the texts of `tokens` (`tokenize_texts`: spaCy's words, as LM_SETTINGS)"
+    "The perplexity of the language model of the `train_lm` run `stage` on the texts of `tokens` (`tokenize_texts` with its tokenizer)"
     from fastai.metrics import Perplexity
     from ulmfit_nb.core import read_vocab
     from ulmfit_nb.tokenize import Numericalize
@@ -70,28 +98,49 @@ def lm_perplexity(stage:Path, tokens)->float:
                                    pretrained_fnames=stage/'lm', metrics=[Perplexity()], precision='fp32')
     with learn.no_bar(), learn.no_logging(): return float(learn.validate()[1])
 
-def build_stage(data:Path, out:Path, pretrained:Path|None, stage:dict, yardstick)->dict:
+def unknown_share(stage:Path, tokens)->float:
+    "The share of the tokens of `tokens` (a `TokenizedCorpus`) that the vocabulary of the language model in `stage` has no id for (`xxunk`)"
+    from ulmfit_nb.core import read_vocab
+    from ulmfit_nb.tokenize import Numericalize
+    vocab = read_vocab(stage/'encoder.vocab.json')
+    return float((Numericalize(vocab).corpus(tokens).ids == vocab.index('xxunk')).mean())
+
+def yardstick_record(stage:Path, yardstick:Tokens)->dict:
+    """The perplexity of the language model in `stage` on the `yardstick` texts, per token of its own and per word (spaCy's tokens, the
+    same for every tokenizer: the texts' summed log-loss over their words), so that models with other tokenizers compare"""
+    from ulmfit_nb.tokenize import TokenizerSpec
+    tokens, words = yardstick(TokenizerSpec.load(stage/'lm')), yardstick()
+    ppl = lm_perplexity(stage, tokens)
+    return dict(texts=len(yardstick), perplexity=ppl, tokens=tokens.n_tokens, words=words.n_tokens,
+                word_perplexity=float(np.exp(np.log(ppl) * tokens.n_tokens / words.n_tokens)), unknown=unknown_share(stage, tokens))
+
+def build_stage(data:Path, out:Path, pretrained:Path|None, settings:dict, stage:dict, yardstick:Tokens)->dict:
     """One stage of the language model, trained into `out` (from the weights of `pretrained`) unless `out` holds it: its record,
-    with its perplexity on the texts `yardstick()` tokenizes (which no stage trains on; each stage's own held-out texts differ with its seed)"""
+    with its perplexity on the `yardstick` texts (which no stage trains on; each stage's own held-out texts differ with its seed)"""
     from ulmfit_nb.recipe import train_lm
     if not (out/'encoder.pth').exists():
         t0, c0 = time.time(), cpu_seconds()                        # the same CPU count as the points'
-        train_lm(data, out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **LM_SETTINGS, **stage,
+        own = {k: v for k, v in settings.items() if not (pretrained and k == 'vocab_size')}    # a later stage reads the first's pieces
+        train_lm(data, out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **own, **stage,
                  **({'pretrained': str(pretrained)} if pretrained else {}))
         atomic_write_text(out/'build_seconds.json', json.dumps(dict(wall=time.time() - t0, cpu=cpu_seconds() - c0)))
-    if not (out/'yardstick.json').exists():
-        atomic_write_text(out/'yardstick.json', json.dumps(dict(texts=len(yardstick), perplexity=lm_perplexity(out, yardstick()))))
-    m = json.loads((out/'metrics.json').read_text())
-    return dict(folder=str(out), settings=dict(LM_SETTINGS, **stage), lm=m['stages']['lm'], yardstick=json.loads((out/'yardstick.json').read_text()),
+    if not (out/'yardstick.json').exists(): atomic_write_text(out/'yardstick.json', json.dumps(yardstick_record(out, yardstick)))
+    m, y = json.loads((out/'metrics.json').read_text()), json.loads((out/'yardstick.json').read_text())
+    if 'unknown' not in y:                                         # recorded before it was measured: the tokens, not the model, again
+        from ulmfit_nb.tokenize import TokenizerSpec
+        tokens = yardstick(TokenizerSpec.load(out/'lm'))
+        y = dict(y, tokens=tokens.n_tokens, words=yardstick().n_tokens, unknown=unknown_share(out, tokens))
+        y.setdefault('word_perplexity', float(np.exp(np.log(y['perplexity']) * y['tokens'] / y['words'])))
+        atomic_write_text(out/'yardstick.json', json.dumps(y))
+    return dict(folder=str(out), settings=dict(settings, **stage), lm=m['stages']['lm'], yardstick=y,
                 **json.loads((out/'build_seconds.json').read_text()))
 
-def build_lm(lm:Path, yardstick:list)->dict:
-    "The language model every ULMFiT point starts from, trained on IMDb's 25,000 train texts only (no labels, no test texts)"
-    from ulmfit_nb.tokenize import tokenize_texts
-    dirs, data = lm_stage_dirs(lm), untar_data(URLs.IMDB)/'train'
-    tokens = functools.cache(lambda: tokenize_texts(list(yardstick), progress=False))    # once, for every stage that needs it
-    stages = [build_stage(data, d, prev, s, tokens) for d, prev, s in zip(dirs, [None] + dirs[:-1], LM_STAGES)]
-    return dict(folder=stages[-1]['folder'], lm=stages[-1]['lm'], stages=stages,
+def build_lm(lm:Path, yardstick:list, kind:str='words')->dict:
+    "The language model (`LMS[kind]`) the ULMFiT points start from, trained on IMDb's 25,000 train texts only (no labels, no test texts)"
+    settings, lm_stages, _ = LMS[kind]
+    dirs, data, tokens = lm_stage_dirs(lm, len(lm_stages)), untar_data(URLs.IMDB)/'train', Tokens(yardstick)   # tokenized once per tokenizer
+    stages = [build_stage(data, d, prev, settings, s, tokens) for d, prev, s in zip(dirs, [None] + dirs[:-1], lm_stages)]
+    return dict(kind=kind, folder=stages[-1]['folder'], lm=stages[-1]['lm'], stages=stages,
                 wall=sum(s['wall'] for s in stages), cpu=sum(s['cpu'] for s in stages))
 
 def archive_ulmfit(res:dict, lm:dict):
@@ -146,12 +195,11 @@ def train_ulmfit(lm_dir:Path, out:Path, texts, y, valid_texts, y_valid, seed:int
     return res.metrics['stages']['evaluate']['accuracy'], res.model
 
 class TestSet:
-    "IMDb's test reviews, tokenized once; each ULMFiT point reads them once with its own model"
-    def __init__(self, texts, labels):
-        from ulmfit_nb.tokenize import tokenize_texts
-        self.tokens, self.labels = tokenize_texts(list(texts), progress=False), labels
+    "IMDb's test reviews, tokenized once per tokenizer; each ULMFiT point reads them once with its own model"
+    def __init__(self, texts, labels): self.tokens, self.labels = Tokens(texts), labels
     def accuracy(self, clf)->float:
-        corpus = clf.num.corpus(self.tokens)
+        from ulmfit_nb.tokenize import TokenizerSpec
+        corpus = clf.num.corpus(self.tokens(TokenizerSpec.from_tok_kwargs(clf.tok_kwargs)))
         probs = clf.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], bs=128, progress=False)
         return float((np.array(clf.classes)[probs.argmax(1)] == np.array(['neg', 'pos'])[self.labels]).mean())
 
@@ -233,7 +281,10 @@ if __name__ == '__main__':
     ap.add_argument('--budgets', type=int, nargs='+', default=[100, 500, 1000, 5000, 24000])
     ap.add_argument('--samples', type=int, default=3, help='samples per budget (one for the whole pool)')
     ap.add_argument('--methods', nargs='+', default=[*METHODS, 'ulmfit'], choices=[*METHODS, 'ulmfit'])
-    ap.add_argument('--lm', default='runs/few_labels_lm', help="the pretrained language model's first stage's folder (the next stages' beside it: built there first if they are not)")
+    ap.add_argument('--lm-kind', default='words', choices=list(LMS), help="ULMFiT's pretrained language model (LMS): 'subwords' puts its "
+                    "points, probe and model under variants.subwords in the JSON")
+    ap.add_argument('--lm', default=None, help="the pretrained language model's first stage's folder (the next stages' beside it: built "
+                    "there first if they are not; default: LMS's)")
     ap.add_argument('--work', default='runs/few_labels', help="where the classifier runs go")
     ap.add_argument('--search', nargs='*', default=None, choices=list(SEARCH),
                     help="ULMFiT: only measure these settings on the validation set, at each budget's first sample (none named: all)")
@@ -248,19 +299,21 @@ if __name__ == '__main__':
     out = Path(args.json) if args.json else None
     res = json.loads(out.read_text()) if out and out.exists() else dict(name='few_labels', points={})
     res.update(title='Few labels: the learning curve', machine=machine_record(), validation=len(valid_idx), pool=len(pool), test=len(y_test))
-    lm_dir, work, test = Path(args.lm), Path(args.work), None
+    lm_dir, work, test = Path(args.lm or LMS[args.lm_kind][2]), Path(args.work), None
+    own = res if args.lm_kind == 'words' else res.setdefault('variants', {}).setdefault(args.lm_kind, dict(points={}))   # ULMFiT's results
     if 'ulmfit' in args.methods or args.probe or args.search is not None:     # the language model: built first if it is not
         yardstick = [test_texts[i] for i in np.sort(np.random.default_rng(0).choice(len(test_texts), 1000, replace=False))]   # texts only
-        lm = build_lm(lm_dir, yardstick); archive_ulmfit(res, lm); res['lm'] = lm; lm_dir = Path(lm['folder']); save(res, out)
-        print(f"  language model: {res['lm']['folder']}, perplexity {res['lm']['lm']['perplexity']:.1f}", flush=True)
+        lm = build_lm(lm_dir, yardstick, args.lm_kind); archive_ulmfit(own, lm); own['lm'] = lm; lm_dir = Path(lm['folder']); save(res, out)
+        print(f"  language model: {lm['folder']}, perplexity {lm['lm']['perplexity']:.1f}", flush=True)
+    if args.lm_kind != 'words': work = work/args.lm_kind
     if args.search is not None:                                          # the validation set only: the test set is not read
         for n in args.budgets:
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=1)
             for name in args.search or SEARCH:
                 key = f'{name}/{len(idx)}/0'
-                if key in res.setdefault('search', {}): continue
+                if key in own.setdefault('search', {}): continue
                 r = ulmfit_point(lm_dir, work/'search', key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, 1, SEARCH[name], None)
-                res['search'][key] = dict(r, settings_name=name, settings=SEARCH[name], n=len(idx))
+                own['search'][key] = dict(r, settings_name=name, settings=SEARCH[name], n=len(idx))
                 print(f'  search {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                 save(res, out)
         raise SystemExit
@@ -268,9 +321,9 @@ if __name__ == '__main__':
         probe = EncoderProbe(lm_dir, valid_texts, y_valid)
         for n in args.budgets:
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=1)
-            if str(len(idx)) in res.setdefault('probe', {}): continue
+            if str(len(idx)) in own.setdefault('probe', {}): continue
             r = probe.point([texts[i] for i in idx], labels[idx])
-            res['probe'][str(len(idx))] = dict(r, n=len(idx))
+            own['probe'][str(len(idx))] = dict(r, n=len(idx))
             print(f'  probe {len(idx):6,} labels: validation {r["concat"]:.2%} ([last, max, mean]), {r["mean"]:.2%} (mean)', flush=True)
             save(res, out)
         raise SystemExit
@@ -278,15 +331,15 @@ if __name__ == '__main__':
         for s in range(1 if n >= len(pool) else args.samples):
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=s + 1)
             for method in args.methods:
-                key = f'{method}/{len(idx)}/{s}'
-                if key in res['points']: continue                     # measured in an earlier run
+                key, into = f'{method}/{len(idx)}/{s}', (own if method == 'ulmfit' else res)['points']
+                if key in into: continue                              # measured in an earlier run
                 if method == 'ulmfit':
                     test = test or TestSet(test_texts, y_test)
-                    name, settings = chosen(res, len(idx), len(pool))
+                    name, settings = chosen(own if own is res or own.get('search') else res, len(idx), len(pool))   # a variant: the curve's search
                     r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
                     r.update(settings_name=name, settings=settings)
                 else: r = point(method, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, test_texts, y_test)
-                res['points'][key] = dict(r, method=method, n=len(idx), sample=s)
+                into[key] = dict(r, method=method, n=len(idx), sample=s)
                 print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, '
                       f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
                 save(res, out)

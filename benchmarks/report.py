@@ -155,16 +155,25 @@ def ulmfit_lm_table(r:dict)->pd.DataFrame:
 few_label_methods = {'tfidf_logreg': 'TF-IDF 1-2-grams + logistic regression', 'nb_logreg': 'NB-weighted 1-2-grams + logistic regression',
                      'ulmfit': 'ulmfit_nb (IMDb-pretrained small LM)'}
 
+def few_labels_lms(r:dict)->dict:
+    """ULMFiT's results in `results/few_labels.json` per language model, by method name: `ulmfit` (the curve's), `ulmfit_earlier<k>`
+    (the models it replaced) and `ulmfit_<kind>` (a variant, `--lm-kind`); each {'lm': its record, 'points': ..., 'probe': ...}"""
+    earlier = {f'ulmfit_earlier{k}': e for k, e in enumerate(r.get('earlier', []))}
+    return {**({'ulmfit': r} if 'lm' in r else {}), **earlier, **{f'ulmfit_{k}': v for k, v in r.get('variants', {}).items() if 'lm' in v}}
+
+def lm_name(lm:dict)->str:
+    "A language model of `results/few_labels.json` by its pieces and pretraining time"
+    pieces = ' on 15,000 subwords' if lm.get('lm', {}).get('tokenizer') == 'sentencepiece' else ''
+    return f'ulmfit_nb (small LM{pieces} pretrained {lm["wall"] / 60:.0f} min)'
+
 def few_label_names(r:dict)->dict:
-    "The methods of `results/few_labels.json` and their names; ULMFiT's from an earlier language model as `ulmfit_earlier<k>`"
-    lm_name = lambda lm: f'ulmfit_nb (small LM pretrained {lm["wall"] / 60:.0f} min)'
-    earlier = {f'ulmfit_earlier{k}': lm_name(e['lm']) for k, e in enumerate(r.get('earlier', []))}
-    return {**few_label_methods, **({'ulmfit': lm_name(r['lm'])} if 'lm' in r else {}), **earlier}
+    "The methods of `results/few_labels.json` and their names: the linear models, and ULMFiT per language model (`few_labels_lms`)"
+    return {**few_label_methods, **{m: lm_name(v['lm']) for m, v in few_labels_lms(r).items()}}
 
 def few_labels_points(r:dict)->list:
-    "Every point of `results/few_labels.json`, those of earlier language models under their own method name"
-    earlier = [dict(p, method=f'ulmfit_earlier{k}') for k, e in enumerate(r.get('earlier', [])) for p in e['points'].values()]
-    return list(r['points'].values()) + earlier
+    "Every point of `results/few_labels.json`, ULMFiT's under the method name of their language model (`few_labels_lms`)"
+    ulmfit = [dict(p, method=m) for m, v in few_labels_lms(r).items() if m != 'ulmfit' for p in v['points'].values()]
+    return list(r['points'].values()) + ulmfit
 
 def few_labels_summary(r:dict)->pd.DataFrame:
     "`results/few_labels.json` per method and budget: the mean test accuracy of the samples, their lowest and highest, CPU time"
@@ -181,8 +190,8 @@ def few_labels_table(r:dict)->pd.DataFrame:
     cell = lambda o: f'{o.mean:.1%}' + (f' ({o.low:.1%}-{o.high:.1%})' if o.samples > 1 else '')
     t = s.assign(cell=[cell(o) for o in s.itertuples()], method=s.method.map(names)).pivot(index='n', columns='method', values='cell')
     t.index = [f'{n:,}' for n in t.index]
-    for m in names:                                           # an earlier language model's points end where it was replaced
-        if names[m] in t.columns: t[names[m]] = t[names[m]].fillna('—' if m.startswith('ulmfit_earlier') else 'not measured yet')
+    for m in names:                    # an earlier language model's points end where it was replaced; a variant's are where it was tried
+        if names[m] in t.columns: t[names[m]] = t[names[m]].fillna('—' if m.startswith('ulmfit_') else 'not measured yet')
     return t.rename_axis('labelled reviews')[[names[m] for m in names if names[m] in t.columns]]
 
 def plot_few_labels(r:dict):
@@ -190,7 +199,7 @@ def plot_few_labels(r:dict):
     import matplotlib.pyplot as plt
     s = few_labels_summary(r)
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
-    colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue')
+    colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue', ulmfit_subwords='tab:purple')
     for m, label in few_label_names(r).items():
         d = s[s.method == m]
         if d.empty: continue
@@ -226,3 +235,22 @@ def few_labels_probe_table(r:dict)->pd.DataFrame:
             for v in r.get('probe', {}).values()}
     t = pd.DataFrame.from_dict(rows, orient='index').sort_index().map(lambda a: f'{a:.1%}' if pd.notna(a) else '')
     return t.set_axis([f'{n:,}' for n in t.index]).rename_axis('labelled reviews (first sample)')
+
+def few_labels_lm_table(r:dict, budgets:tuple=(100, 1000))->pd.DataFrame:
+    """A row per language model ULMFiT started from: its pieces, epochs, time, perplexity per word on the 1,000 test texts, then at each
+    of `budgets` the frozen encoder's mean + LR (validation, first sample) and the fine-tuned classifier (test: the mean (number) of the samples)"""
+    s, rows, lms = few_labels_summary(r), {}, few_labels_lms(r)
+    yardsticks = {st['folder']: st['yardstick'] for v in lms.values() for st in v['lm'].get('stages', []) if 'yardstick' in st}
+    order = lambda m: (0 if m.startswith('ulmfit_earlier') else 1 if m == 'ulmfit' else 2, m)   # the oldest first, the variants last
+    for m, v in sorted(lms.items(), key=lambda kv: order(kv[0])):
+        lm, stages = v['lm'], v['lm'].get('stages', [v['lm']])
+        yard = yardsticks.get(lm['folder'], {})
+        row = {'tokens': f"{lm['lm']['vocab']:,} {'subwords' if lm['lm'].get('tokenizer') == 'sentencepiece' else 'words'}",
+               'epochs': f"{sum(st['lm']['epochs'][1] for st in stages):g}", 'pretraining': f"{lm['wall'] / 60:.0f} min",
+               'perplexity per word': f"{yard.get('word_perplexity', yard['perplexity']):.1f}" if yard else ''}
+        for n in budgets:
+            probe, acc = v.get('probe', {}).get(str(n), {}).get('mean'), s[(s.method == m) & (s.n == n)]
+            row[f'{n:,}: frozen mean + LR'] = f'{probe:.1%}' if probe is not None else ''
+            row[f'{n:,}: ULMFiT'] = f"{acc['mean'].iloc[0]:.1%} ({acc.samples.iloc[0]})" if len(acc) else ''
+        rows[lm_name(lm)] = row
+    return pd.DataFrame.from_dict(rows, orient='index').rename_axis('language model')
