@@ -105,12 +105,13 @@ def unknown_share(stage:Path, tokens)->float:
     vocab = read_vocab(stage/'encoder.vocab.json')
     return float((Numericalize(vocab).corpus(tokens).ids == vocab.index('xxunk')).mean())
 
-def yardstick_record(stage:Path, yardstick:Tokens)->dict:
+def yardstick_record(stage:Path, yardstick:Tokens, ppl:float|None=None)->dict:
     """The perplexity of the language model in `stage` on the `yardstick` texts, per token of its own and per word (spaCy's tokens, the
-    same for every tokenizer: the texts' summed log-loss over their words), so that models with other tokenizers compare"""
+    same for every tokenizer: the texts' summed log-loss over their words), so that models with other tokenizers compare; with `ppl`
+    (an earlier record's perplexity per token) the model is not evaluated again, only the tokens counted"""
     from ulmfit_nb.tokenize import TokenizerSpec
     tokens, words = yardstick(TokenizerSpec.load(stage/'lm')), yardstick()
-    ppl = lm_perplexity(stage, tokens)
+    ppl = ppl or lm_perplexity(stage, tokens)
     return dict(texts=len(yardstick), perplexity=ppl, tokens=tokens.n_tokens, words=words.n_tokens,
                 word_perplexity=float(np.exp(np.log(ppl) * tokens.n_tokens / words.n_tokens)), unknown=unknown_share(stage, tokens))
 
@@ -124,14 +125,10 @@ def build_stage(data:Path, out:Path, pretrained:Path|None, settings:dict, stage:
         train_lm(data, out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **own, **stage,
                  **({'pretrained': str(pretrained)} if pretrained else {}))
         atomic_write_text(out/'build_seconds.json', json.dumps(dict(wall=time.time() - t0, cpu=cpu_seconds() - c0)))
-    if not (out/'yardstick.json').exists(): atomic_write_text(out/'yardstick.json', json.dumps(yardstick_record(out, yardstick)))
-    m, y = json.loads((out/'metrics.json').read_text()), json.loads((out/'yardstick.json').read_text())
-    if 'unknown' not in y:                                         # recorded before it was measured: the tokens, not the model, again
-        from ulmfit_nb.tokenize import TokenizerSpec
-        tokens = yardstick(TokenizerSpec.load(out/'lm'))
-        y = dict(y, tokens=tokens.n_tokens, words=yardstick().n_tokens, unknown=unknown_share(out, tokens))
-        y.setdefault('word_perplexity', float(np.exp(np.log(y['perplexity']) * y['tokens'] / y['words'])))
-        atomic_write_text(out/'yardstick.json', json.dumps(y))
+    y = json.loads((out/'yardstick.json').read_text()) if (out/'yardstick.json').exists() else {}
+    if 'unknown' not in y:                         # new, or recorded before the per-word perplexity and `unknown` were
+        y = yardstick_record(out, yardstick, y.get('perplexity')); atomic_write_text(out/'yardstick.json', json.dumps(y))
+    m = json.loads((out/'metrics.json').read_text())
     return dict(folder=str(out), settings=dict(settings, **stage), lm=m['stages']['lm'], yardstick=y,
                 **json.loads((out/'build_seconds.json').read_text()))
 
