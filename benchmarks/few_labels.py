@@ -5,6 +5,7 @@
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --search           # ULMFiT's settings, on the validation set only
     python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --probe       # the frozen encoder's features, the same
     python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --lm-kind subwords   # ULMFiT from the subword LM (LMS)
+    python -m benchmarks.few_labels --budgets 100 --methods ulmfit --lm-kind one_cycle       # ULMFiT from the words' LM in one cycle
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
 seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
@@ -25,6 +26,9 @@ before (its cost is recorded apart, under `lm`) — the same as the commands
 subwords learned from the same train texts (SUBWORD_STAGES; `--tokenizer sentencepiece --vocab-size 15000`
 in the commands, the later stages without `--vocab-size`: they read the first one's pieces), and keeps its
 points, probe and record apart, under `variants.subwords`; the linear models' points are shared.
+`--lm-kind one_cycle` is the words' model again, trained in one longer cycle from scratch (ONE_CYCLE_STAGES:
+`--epochs-lm 4 --lr-lm 0.01`) instead of three, under `variants.one_cycle`. Each language model and each point
+records the machine it was measured on (`machine`), as the benchmark may go on on another machine.
 Each stage's perplexity is also measured on the same 1,000 test texts (no labels), which no stage trained
 on: each stage holds out other train texts (its seed), which the stages before it had read. It is
 recorded per token of the model's own and per word (spaCy's tokens of the same texts: the summed
@@ -63,9 +67,13 @@ SUBWORD_STAGES = (                         # the same two hours buy more epochs 
     dict(epochs_lm=1, lr_lm=1e-2, seed=0),         # from scratch: one epoch, one cycle (as the words')
     dict(epochs_lm='0+3', lr_lm=5e-3, seed=1),     # three more in one cycle: about 105 minutes in all
 )
+ONE_CYCLE_STAGES = (                       # the words' model again, in one cycle instead of three, and longer: no restarts
+    dict(epochs_lm=4, lr_lm=1e-2, seed=0),         # from scratch: four epochs, one cycle
+)
 LMS = {                                    # the language models a run can start from (--lm-kind): settings, stages, first stage's folder
-    'words':    (LM_SETTINGS, LM_STAGES, 'runs/few_labels_lm'),            # the curve's own
-    'subwords': (SUBWORD_SETTINGS, SUBWORD_STAGES, 'runs/few_labels_sp'),   # a variant: its points go under `variants` in the JSON
+    'words':     (LM_SETTINGS, LM_STAGES, 'runs/few_labels_lm'),             # the curve's own
+    'subwords':  (SUBWORD_SETTINGS, SUBWORD_STAGES, 'runs/few_labels_sp'),    # a variant: its points go under `variants` in the JSON
+    'one_cycle': (LM_SETTINGS, ONE_CYCLE_STAGES, 'runs/few_labels_1c'),      # a variant
 }
 
 def lm_stage_dirs(lm:Path, n_stages:int)->list[Path]:
@@ -124,12 +132,12 @@ def build_stage(data:Path, out:Path, pretrained:Path|None, settings:dict, stage:
         own = {k: v for k, v in settings.items() if not (pretrained and k == 'vocab_size')}    # a later stage reads the first's pieces
         train_lm(data, out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **own, **stage,
                  **({'pretrained': str(pretrained)} if pretrained else {}))
-        atomic_write_text(out/'build_seconds.json', json.dumps(dict(wall=time.time() - t0, cpu=cpu_seconds() - c0)))
+        atomic_write_text(out/'build_seconds.json', json.dumps(dict(wall=time.time() - t0, cpu=cpu_seconds() - c0, machine=machine_record())))
     y = json.loads((out/'yardstick.json').read_text()) if (out/'yardstick.json').exists() else {}
     if 'unknown' not in y:                         # new, or recorded before the per-word perplexity and `unknown` were
         y = yardstick_record(out, yardstick, y.get('perplexity')); atomic_write_text(out/'yardstick.json', json.dumps(y))
     m = json.loads((out/'metrics.json').read_text())
-    return dict(folder=str(out), settings=dict(settings, **stage), lm=m['stages']['lm'], yardstick=y,
+    return dict(folder=str(out), settings=dict(settings, **stage), lm=m['stages']['lm'], yardstick=y, precision=m['precision'],
                 **json.loads((out/'build_seconds.json').read_text()))
 
 def build_lm(lm:Path, yardstick:list, kind:str='words')->dict:
@@ -137,7 +145,7 @@ def build_lm(lm:Path, yardstick:list, kind:str='words')->dict:
     settings, lm_stages, _ = LMS[kind]
     dirs, data, tokens = lm_stage_dirs(lm, len(lm_stages)), untar_data(URLs.IMDB)/'train', Tokens(yardstick)   # tokenized once per tokenizer
     stages = [build_stage(data, d, prev, settings, s, tokens) for d, prev, s in zip(dirs, [None] + dirs[:-1], lm_stages)]
-    return dict(kind=kind, folder=stages[-1]['folder'], lm=stages[-1]['lm'], stages=stages,
+    return dict(kind=kind, folder=stages[-1]['folder'], lm=stages[-1]['lm'], stages=stages, machine=stages[-1].get('machine'),
                 wall=sum(s['wall'] for s in stages), cpu=sum(s['cpu'] for s in stages))
 
 def archive_ulmfit(res:dict, lm:dict):
@@ -184,12 +192,12 @@ def labelled_csv(fname:Path, texts, y, valid_texts, y_valid)->Path:
     df.to_csv(fname, index=False); return fname
 
 def train_ulmfit(lm_dir:Path, out:Path, texts, y, valid_texts, y_valid, seed:int, **settings)->tuple:
-    "A classifier from the pretrained encoder in `lm_dir` through the recipe API: (its validation accuracy, the exported model)"
+    "A classifier from the pretrained encoder in `lm_dir` through the recipe API: (its validation accuracy, the exported model, its precision)"
     from ulmfit_nb.recipe import train_classifier
     shutil.rmtree(out, ignore_errors=True); out.mkdir(parents=True)     # a point the JSON does not hold starts again
     csv = labelled_csv(out/'labelled.csv', texts, y, valid_texts, y_valid)
     res = train_classifier(csv, out/'run', encoder=lm_dir, valid_col='is_valid', seed=seed, show=False, **settings)
-    return res.metrics['stages']['evaluate']['accuracy'], res.model
+    return res.metrics['stages']['evaluate']['accuracy'], res.model, res.metrics['precision']
 
 class TestSet:
     "IMDb's test reviews, tokenized once per tokenizer; each ULMFiT point reads them once with its own model"
@@ -231,8 +239,8 @@ def chosen(res:dict, n:int, pool:int)->tuple[str, dict]:
 def ulmfit_point(lm_dir:Path, work:Path, key:str, texts, y, valid_texts, y_valid, seed:int, settings:dict, test:TestSet|None)->dict:
     "One ULMFiT point: the classifier through the recipe API, its validation accuracy, and (with `test`) its test accuracy"
     t0, c0 = time.time(), cpu_seconds()
-    acc, clf = train_ulmfit(lm_dir, work/key.replace('/', '_'), texts, y, valid_texts, y_valid, seed, **settings)
-    r = dict(valid_accuracy=float(acc), train_seconds=time.time() - t0)
+    acc, clf, precision = train_ulmfit(lm_dir, work/key.replace('/', '_'), texts, y, valid_texts, y_valid, seed, **settings)
+    r = dict(valid_accuracy=float(acc), train_seconds=time.time() - t0, precision=precision)
     if test is not None: r['accuracy'] = test.accuracy(clf)
     return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
@@ -295,7 +303,8 @@ if __name__ == '__main__':
     valid_texts, y_valid = [texts[i] for i in valid_idx], labels[valid_idx]
     out = Path(args.json) if args.json else None
     res = json.loads(out.read_text()) if out and out.exists() else dict(name='few_labels', points={})
-    res.update(title='Few labels: the learning curve', machine=machine_record(), validation=len(valid_idx), pool=len(pool), test=len(y_test))
+    res.update(title='Few labels: the learning curve', validation=len(valid_idx), pool=len(pool), test=len(y_test))
+    res.setdefault('machine', machine_record())      # the first run's; each point and language model records its own (`machine`)
     lm_dir, work, test = Path(args.lm or LMS[args.lm_kind][2]), Path(args.work), None
     own = res if args.lm_kind == 'words' else res.setdefault('variants', {}).setdefault(args.lm_kind, dict(points={}))   # ULMFiT's results
     if 'ulmfit' in args.methods or args.probe or args.search is not None:     # the language model: built first if it is not
@@ -320,7 +329,7 @@ if __name__ == '__main__':
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=1)
             if str(len(idx)) in own.setdefault('probe', {}): continue
             r = probe.point([texts[i] for i in idx], labels[idx])
-            own['probe'][str(len(idx))] = dict(r, n=len(idx))
+            own['probe'][str(len(idx))] = dict(r, n=len(idx), machine=machine_record())
             print(f'  probe {len(idx):6,} labels: validation {r["concat"]:.2%} ([last, max, mean]), {r["mean"]:.2%} (mean)', flush=True)
             save(res, out)
         raise SystemExit
@@ -336,7 +345,7 @@ if __name__ == '__main__':
                     r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
                     r.update(settings_name=name, settings=settings)
                 else: r = point(method, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, test_texts, y_test)
-                into[key] = dict(r, method=method, n=len(idx), sample=s)
+                into[key] = dict(r, method=method, n=len(idx), sample=s, machine=machine_record())
                 print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, '
                       f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
                 save(res, out)

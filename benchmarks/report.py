@@ -161,14 +161,19 @@ def few_labels_lms(r:dict)->dict:
     earlier = {f'ulmfit_earlier{k}': e for k, e in enumerate(r.get('earlier', []))}
     return {**({'ulmfit': r} if 'lm' in r else {}), **earlier, **{f'ulmfit_{k}': v for k, v in r.get('variants', {}).items() if 'lm' in v}}
 
-def lm_name(lm:dict)->str:
-    "A language model of `results/few_labels.json` by its pieces and pretraining time"
+def short_cpu(m:dict)->str:
+    "The CPU of the machine record `m`, without trademarks: 'Intel Xeon', 'AMD EPYC'"
+    return re.sub(r'\s+', ' ', re.sub(r'\((R|TM)\)| Processor|\d+-Core', '', m['cpu'])).strip()
+
+def lm_name(lm:dict, machine:dict|None=None)->str:
+    "A language model of `results/few_labels.json` by its pieces and pretraining time, and its CPU where it is not `machine`'s"
     pieces = ' on 15,000 subwords' if lm.get('lm', {}).get('tokenizer') == 'sentencepiece' else ''
-    return f'ulmfit_nb (small LM{pieces} pretrained {lm["wall"] / 60:.0f} min)'
+    where = f" on {short_cpu(lm['machine'])}" if lm.get('machine') and machine and lm['machine']['cpu'] != machine['cpu'] else ''
+    return f'ulmfit_nb (small LM{pieces} pretrained {lm["wall"] / 60:.0f} min{where})'
 
 def few_label_names(r:dict)->dict:
     "The methods of `results/few_labels.json` and their names: the linear models, and ULMFiT per language model (`few_labels_lms`)"
-    return {**few_label_methods, **{m: lm_name(v['lm']) for m, v in few_labels_lms(r).items()}}
+    return {**few_label_methods, **{m: lm_name(v['lm'], r.get('machine')) for m, v in few_labels_lms(r).items()}}
 
 def few_labels_points(r:dict)->list:
     "Every point of `results/few_labels.json`, ULMFiT's under the method name of their language model (`few_labels_lms`)"
@@ -194,12 +199,22 @@ def few_labels_table(r:dict)->pd.DataFrame:
         if names[m] in t.columns: t[names[m]] = t[names[m]].fillna('—' if m.startswith('ulmfit_') else 'not measured yet')
     return t.rename_axis('labelled reviews')[[names[m] for m in names if names[m] in t.columns]]
 
+def few_labels_cpu_text(r:dict)->str:
+    "CPU minutes per point of each method of `results/few_labels.json`, fewest to most, with the CPU where it is not the result's"
+    names, machine, by = few_label_names(r), r.get('machine') or {}, {}
+    for p in few_labels_points(r): by.setdefault(p['method'], []).append(p)
+    def where(ps):
+        cpus = {short_cpu(p['machine']) for p in ps if p.get('machine') and p['machine']['cpu'] != machine.get('cpu')}
+        return f" (on {', '.join(sorted(cpus))})" if cpus else ''
+    return '; '.join(f"{names[m]} {min(p['cpu_seconds'] for p in ps) / 60:.1f} to {max(p['cpu_seconds'] for p in ps) / 60:.1f}{where(ps)}"
+                     for m, ps in sorted(by.items(), key=lambda kv: list(names).index(kv[0])))
+
 def plot_few_labels(r:dict):
     "Test accuracy against labelled reviews (log scale): each method's mean, and the lowest-highest of its samples as a band"
     import matplotlib.pyplot as plt
     s = few_labels_summary(r)
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
-    colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue', ulmfit_subwords='tab:purple')
+    colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue', ulmfit_subwords='tab:purple', ulmfit_one_cycle='tab:red')
     for m, label in few_label_names(r).items():
         d = s[s.method == m]
         if d.empty: continue
@@ -246,11 +261,11 @@ def few_labels_lm_table(r:dict, budgets:tuple=(100, 1000))->pd.DataFrame:
         lm, stages = v['lm'], v['lm'].get('stages', [v['lm']])
         yard = yardsticks.get(lm['folder'], {})
         row = {'tokens': f"{lm['lm']['vocab']:,} {'subwords' if lm['lm'].get('tokenizer') == 'sentencepiece' else 'words'}",
-               'epochs': f"{sum(st['lm']['epochs'][1] for st in stages):g}", 'pretraining': f"{lm['wall'] / 60:.0f} min",
+               'epochs (per cycle)': ' + '.join(f"{st['lm']['epochs'][1]:g}" for st in stages), 'pretraining': f"{lm['wall'] / 60:.0f} min",
                'perplexity per word': f"{yard.get('word_perplexity', yard['perplexity']):.1f}" if yard else ''}
         for n in budgets:
             probe, acc = v.get('probe', {}).get(str(n), {}).get('mean'), s[(s.method == m) & (s.n == n)]
             row[f'{n:,}: frozen mean + LR'] = f'{probe:.1%}' if probe is not None else ''
             row[f'{n:,}: ULMFiT'] = f"{acc['mean'].iloc[0]:.1%} ({acc.samples.iloc[0]})" if len(acc) else ''
-        rows[lm_name(lm)] = row
+        rows[lm_name(lm, r.get('machine'))] = row
     return pd.DataFrame.from_dict(rows, orient='index').rename_axis('language model')
