@@ -304,7 +304,8 @@ if __name__ == '__main__':
     out = Path(args.json) if args.json else None
     res = json.loads(out.read_text()) if out and out.exists() else dict(name='few_labels', points={})
     res.update(title='Few labels: the learning curve', validation=len(valid_idx), pool=len(pool), test=len(y_test))
-    res.setdefault('machine', machine_record())      # the first run's; each point and language model records its own (`machine`)
+    here = machine_record()                           # this run's machine, on each point and probe it measures
+    res.setdefault('machine', here)                   # the first run's; each point and language model records its own (`machine`)
     lm_dir, work, test = Path(args.lm or LMS[args.lm_kind][2]), Path(args.work), None
     own = res if args.lm_kind == 'words' else res.setdefault('variants', {}).setdefault(args.lm_kind, dict(points={}))   # ULMFiT's results
     if 'ulmfit' in args.methods or args.probe or args.search is not None:     # the language model: built first if it is not
@@ -329,7 +330,7 @@ if __name__ == '__main__':
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=1)
             if str(len(idx)) in own.setdefault('probe', {}): continue
             r = probe.point([texts[i] for i in idx], labels[idx])
-            own['probe'][str(len(idx))] = dict(r, n=len(idx), machine=machine_record())
+            own['probe'][str(len(idx))] = dict(r, n=len(idx), machine=here)
             print(f'  probe {len(idx):6,} labels: validation {r["concat"]:.2%} ([last, max, mean]), {r["mean"]:.2%} (mean)', flush=True)
             save(res, out)
         raise SystemExit
@@ -345,7 +346,7 @@ if __name__ == '__main__':
                     r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
                     r.update(settings_name=name, settings=settings)
                 else: r = point(method, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, test_texts, y_test)
-                into[key] = dict(r, method=method, n=len(idx), sample=s, machine=machine_record())
+                into[key] = dict(r, method=method, n=len(idx), sample=s, machine=here)
                 print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, '
                       f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
                 save(res, out)

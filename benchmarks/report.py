@@ -181,11 +181,11 @@ def few_labels_points(r:dict)->list:
     return list(r['points'].values()) + ulmfit
 
 def few_labels_summary(r:dict)->pd.DataFrame:
-    "`results/few_labels.json` per method and budget: the mean test accuracy of the samples, their lowest and highest, CPU time"
+    "`results/few_labels.json` per method and budget: the mean test accuracy of the samples, their lowest and highest (CPU time: `few_labels_cpu_text`)"
     by = {}
     for p in few_labels_points(r): by.setdefault((p['method'], p['n']), []).append(p)
     rows = [dict(method=m, n=n, mean=statistics.mean(p['accuracy'] for p in ps), low=min(p['accuracy'] for p in ps),
-                 high=max(p['accuracy'] for p in ps), samples=len(ps), cpu_minutes=statistics.mean(p['cpu_seconds'] for p in ps) / 60)
+                 high=max(p['accuracy'] for p in ps), samples=len(ps))
             for (m, n), ps in by.items()]
     return pd.DataFrame(rows).sort_values(['method', 'n']).reset_index(drop=True)
 
