@@ -4,8 +4,8 @@
     python -m benchmarks.few_labels --budgets 100 1000 --samples 1 --methods ulmfit
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --search           # ULMFiT's settings, on the validation set only
     python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --probe       # the frozen encoder's features, the same
-    python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --lm-kind subwords   # ULMFiT from the subword LM (LMS)
-    python -m benchmarks.few_labels --budgets 100 --methods ulmfit --lm-kind one_cycle       # ULMFiT from the words' LM in one cycle
+    python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --lm-kind backward   # ULMFiT backwards, and the ensemble
+    python -m benchmarks.few_labels --budgets 100 --methods ulmfit --lm-kind subwords        # ULMFiT from the subword LM (LMS)
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
 seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
@@ -15,31 +15,33 @@ budget). Methods: TF-IDF 1-2-grams + logistic regression (sublinear tf, min_df 2
 version (Wang & Manning 2012: binarized 1-2-gram counts scaled by their naive-Bayes log-count ratio,
 then logistic regression), `C` chosen on the validation set per point; and ULMFiT through the recipe
 API (`train_classifier`), from one language model that read only the 25,000 train texts (no labels,
-no test texts): `train_lm` builds it first, in the stages of LM_STAGES, each going on from the one
-before (its cost is recorded apart, under `lm`) — the same as the commands
+no test texts): `train_lm` builds it first, in the stages of LM_STAGES (its cost is recorded apart,
+under `lm`) — the same as the command
 
-    ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --epochs-lm 1 --lr-lm 0.01 --seed 0 --out runs/few_labels_lm
-    ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --pretrained runs/few_labels_lm --epochs-lm 0+1 --lr-lm 0.005 --seed 1 --out runs/few_labels_lm2
-    ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --pretrained runs/few_labels_lm2 --epochs-lm 0+0.8 --lr-lm 0.005 --seed 2 --out runs/few_labels_lm3
+    ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --epochs-lm 4 --lr-lm 0.01 --seed 0 --out runs/few_labels_1c
 
-`--lm-kind subwords` starts ULMFiT from another language model instead, MultiFiT's 15,000 SentencePiece
-subwords learned from the same train texts (SUBWORD_STAGES; `--tokenizer sentencepiece --vocab-size 15000`
-in the commands, the later stages without `--vocab-size`: they read the first one's pieces), and keeps its
-points, probe and record apart, under `variants.subwords`; the linear models' points are shared.
-`--lm-kind one_cycle` is the words' model again, trained in one longer cycle from scratch (ONE_CYCLE_STAGES:
-`--epochs-lm 4 --lr-lm 0.01`) instead of three, under `variants.one_cycle`. Each language model and each point
-records the machine it was measured on (`machine`), as the benchmark may go on on another machine.
+`--lm-kind` starts ULMFiT from another language model and keeps its points, probe and record apart, under
+`variants.<kind>` (the linear models' points are shared): `backward` is the same model reading every text
+from its end (`--backwards` in the command); beside each of its points the paper's forward + backward
+ensemble of that point's two classifiers (the mean of their probabilities) goes under
+`variants.bidirectional`, its language models' cost the sum of both. `subwords` is MultiFiT's 15,000
+SentencePiece subwords learned from the same train texts (SUBWORD_STAGES; `--tokenizer sentencepiece
+--vocab-size 15000` in the commands, the later stages without `--vocab-size`: they read the first one's
+pieces). Each language model and each point records the machine it was measured on (`machine`), as
+the benchmark may go on on another machine.
 Each stage's perplexity is also measured on the same 1,000 test texts (no labels), which no stage trained
 on: each stage holds out other train texts (its seed), which the stages before it had read. It is
 recorded per token of the model's own and per word (spaCy's tokens of the same texts: the summed
 log-loss over the words), which compares across tokenizers.
-ULMFiT's points and search from an earlier language model (fewer stages) move to `earlier` in the JSON,
-with that model's record. ULMFiT's settings are those of `--search` (SEARCH below) with the best
-validation accuracy at the nearest budget searched (with the newest language model searched), except on
-the whole pool: there the recipe's defaults (`bs=64`, 1,1,1,2), as the searched ones would take about
-two hours of classifier training on 2 CPU cores, twice the issue's hour. Each point is written to the
-JSON as soon as it is measured, with its CPU seconds, so an interrupted run goes on where it stopped
-(`--json` the same file).
+ULMFiT's points and search from an earlier language model move to `earlier` in the JSON, with that
+model's record: the first curve's model was three cycles (1 + 1 + 0.8 epochs, `--epochs-lm 1`, then
+`--pretrained` the run before with `--epochs-lm 0+1` and `0+0.8` at `--lr-lm 0.005`). ULMFiT's settings
+are those of `--search` (SEARCH below) with the best validation accuracy at the nearest budget searched
+(with the newest language model searched), except on the whole pool: there the recipe's defaults
+(`bs=64`, 1,1,1,2), as the searched ones would take hours of classifier training on 2 CPU cores, more
+than the issue's hour. A point measured with other settings than the search now chooses is measured
+again. Each point is written to the JSON as soon as it is measured, with its CPU seconds, so an
+interrupted run goes on where it stopped (`--json` the same file).
 """
 import json, resource, shutil, time, warnings
 from pathlib import Path
@@ -56,24 +58,20 @@ from ulmfit_nb.core import atomic_write_text
 C_GRID = (0.25, 1., 4., 16.)          # logistic regression's inverse regularization, chosen on the validation set per point
 PROBE_C_GRID = (0.001, 0.01, 0.1, 1.)  # the same for the probe of the encoder's standardized features (--probe)
 LM_SETTINGS = dict(size='small', tokenizer='spacy', max_vocab=30000)   # the pretrained LM's model and vocabulary (see build_lm)
-LM_STAGES = (                              # its training, in stages: 2 hours on 2 CPU cores in all (the issue's budget)
-    dict(epochs_lm=1, lr_lm=1e-2, seed=0),         # from scratch: one epoch of the 24,000 texts, one cycle
-    dict(epochs_lm='0+1', lr_lm=5e-3, seed=1),     # from the stage before: a second epoch, a new cycle
-    dict(epochs_lm='0+0.8', lr_lm=5e-3, seed=2),   # and 0.8 of a third: what the two hours leave
+LM_STAGES = (                              # its training, in stages (one here): at most 2 hours on 2 CPU cores (the issue's budget)
+    dict(epochs_lm=4, lr_lm=1e-2, seed=0),         # from scratch: four epochs of the 24,000 texts in one cycle (81 min on an Intel Xeon)
 )
 SUBWORD_SETTINGS = dict(size='small', tokenizer='sentencepiece', vocab_size=15000)   # MultiFiT's 15,000 subwords: a decoder half
                                            # as wide, 1.7x the tokens a second of the 30,000 words', for 1.09x the tokens a review
 SUBWORD_STAGES = (                         # the same two hours buy more epochs of them
-    dict(epochs_lm=1, lr_lm=1e-2, seed=0),         # from scratch: one epoch, one cycle (as the words')
+    dict(epochs_lm=1, lr_lm=1e-2, seed=0),         # from scratch: one epoch, one cycle
     dict(epochs_lm='0+3', lr_lm=5e-3, seed=1),     # three more in one cycle: about 105 minutes in all
 )
-ONE_CYCLE_STAGES = (                       # the words' model again, in one cycle instead of three, and longer: no restarts
-    dict(epochs_lm=4, lr_lm=1e-2, seed=0),         # from scratch: four epochs, one cycle
-)
 LMS = {                                    # the language models a run can start from (--lm-kind): settings, stages, first stage's folder
-    'words':     (LM_SETTINGS, LM_STAGES, 'runs/few_labels_lm'),             # the curve's own
-    'subwords':  (SUBWORD_SETTINGS, SUBWORD_STAGES, 'runs/few_labels_sp'),    # a variant: its points go under `variants` in the JSON
-    'one_cycle': (LM_SETTINGS, ONE_CYCLE_STAGES, 'runs/few_labels_1c'),      # a variant
+    'words':     (LM_SETTINGS, LM_STAGES, 'runs/few_labels_1c'),             # the curve's own
+    'backward':  (dict(LM_SETTINGS, backwards=True), LM_STAGES, 'runs/few_labels_1c_bwd'),   # the same, reading every text from its end:
+                                           # a variant (under `variants` in the JSON), and with the curve's own the paper's ensemble
+    'subwords':  (SUBWORD_SETTINGS, SUBWORD_STAGES, 'runs/few_labels_sp'),    # a variant
 }
 
 def lm_stage_dirs(lm:Path, n_stages:int)->list[Path]:
@@ -101,9 +99,10 @@ def lm_perplexity(stage:Path, tokens)->float:
     from ulmfit_nb.lm_finetune import language_model_learner
     corpus = Numericalize(read_vocab(stage/'encoder.vocab.json')).corpus(tokens)
     every = np.arange(len(corpus))
-    dls = TextDataLoaders.from_corpus(corpus, (every, every), bs=64, device='cpu')      # the training loader is not used
+    backwards = json.loads((stage/'metrics.json').read_text())['config'].get('backwards', False)     # the model reads the texts from their end
+    dls = TextDataLoaders.from_corpus(corpus, (every, every), bs=64, device='cpu', backwards=backwards)   # the training loader is not used
     learn = language_model_learner(dls, AWD_LSTM, config={**awd_lstm_lm_config, **size_of_state(read_state(stage/'encoder.pth'))},
-                                   pretrained_fnames=stage/'lm', metrics=[Perplexity()], precision='fp32')
+                                   pretrained_fnames=stage/'lm', backwards=backwards, metrics=[Perplexity()], precision='fp32')
     with learn.no_bar(), learn.no_logging(): return float(learn.validate()[1])
 
 def unknown_share(stage:Path, tokens)->float:
@@ -147,6 +146,12 @@ def build_lm(lm:Path, yardstick:list, kind:str='words')->dict:
     stages = [build_stage(data, d, prev, settings, s, tokens) for d, prev, s in zip(dirs, [None] + dirs[:-1], lm_stages)]
     return dict(kind=kind, folder=stages[-1]['folder'], lm=stages[-1]['lm'], stages=stages, machine=stages[-1].get('machine'),
                 wall=sum(s['wall'] for s in stages), cpu=sum(s['cpu'] for s in stages))
+
+def bidirectional_lm(forward:dict, backward:dict)->dict:
+    "The record of a forward and a backward language model (`build_lm`'s) used together: both models' stages, their cost summed"
+    return dict(kind='bidirectional', folder=f"{forward['folder']} + {backward['folder']}", lm=forward['lm'],
+                stages=forward['stages'] + backward['stages'], machine=backward.get('machine'),
+                wall=forward['wall'] + backward['wall'], cpu=forward['cpu'] + backward['cpu'])
 
 def archive_ulmfit(res:dict, lm:dict):
     "ULMFiT's points and search from another language model than `lm` move to `res['earlier']`, with that model's record"
@@ -202,10 +207,14 @@ def train_ulmfit(lm_dir:Path, out:Path, texts, y, valid_texts, y_valid, seed:int
 class TestSet:
     "IMDb's test reviews, tokenized once per tokenizer; each ULMFiT point reads them once with its own model"
     def __init__(self, texts, labels): self.tokens, self.labels = Tokens(texts), labels
-    def accuracy(self, clf)->float:
+    def probs(self, clf)->np.ndarray:
+        "The probabilities of the classifier `clf` for the test reviews, a row each, columns in the order of `clf.classes`"
         from ulmfit_nb.tokenize import TokenizerSpec
         corpus = clf.num.corpus(self.tokens(TokenizerSpec.from_tok_kwargs(clf.tok_kwargs)))
-        probs = clf.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], bs=128, progress=False)
+        return clf.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], bs=128, progress=False)
+    def accuracy(self, clf, probs:np.ndarray|None=None)->float:
+        "The accuracy of `clf`, or of `probs` in the order of its classes"
+        probs = self.probs(clf) if probs is None else probs
         return float((np.array(clf.classes)[probs.argmax(1)] == np.array(['neg', 'pos'])[self.labels]).mean())
 
 def point(method:str, train_texts, y, valid_texts, y_valid, test_texts, y_test)->dict:
@@ -224,25 +233,51 @@ SEARCH = {                                   # the ULMFiT classifier settings tr
     'bs16_x4':         dict(bs=16, epochs_clas=(4, 4, 4, 8)),
     'bs16_x8':         dict(bs=16, epochs_clas=(8, 8, 8, 16)),
     'bs32_x2':         dict(bs=32, epochs_clas=(2, 2, 2, 4)),
+    'bs32_x4':         dict(bs=32, epochs_clas=(4, 4, 4, 8)),
+    'bs64_x4':         dict(bs=64, epochs_clas=(4, 4, 4, 8)),              # the steps of bs32_x2, at the default batch size
+    'bs32_x2_lr01':    dict(bs=32, epochs_clas=(2, 2, 2, 4), lr_clas=1e-2),  # the head's first learning rate 0.4x the default (0.025)
 }
 
 def chosen(res:dict, n:int, pool:int)->tuple[str, dict]:
-    "The search's settings with the best validation accuracy at budget `n` (the nearest budget searched, else the recipe's)"
+    """The search's settings with the best validation accuracy at the budget searched nearest to `n`, with the newest language model
+    searched there (else the recipe's)"""
     if n >= pool: return 'seed', SEARCH['seed']       # the whole pool: the recipe's defaults, the schedule that fits the issue's classifier hour
-    searches = [res.get('search')] + [e['search'] for e in reversed(res.get('earlier', []))]
-    runs = list(next((s for s in searches if s), {}).values())        # this language model's search, else the newest earlier one
-    if not runs: return 'seed', SEARCH['seed']
-    near = min({v['n'] for v in runs}, key=lambda b: abs(np.log(b / n)))
-    best = max((v for v in runs if v['n'] == near), key=lambda v: v['valid_accuracy'])
+    searches = [s for s in [res.get('search')] + [e['search'] for e in reversed(res.get('earlier', []))] if s]    # the newest first
+    if not searches: return 'seed', SEARCH['seed']
+    near = min({v['n'] for s in searches for v in s.values()}, key=lambda b: abs(np.log(b / n)))
+    runs = next(runs for s in searches if (runs := [v for v in s.values() if v['n'] == near]))
+    best = max(runs, key=lambda v: v['valid_accuracy'])
     return best['settings_name'], best['settings']
+
+def point_run(work:Path, key:str)->Path:
+    "The run folder of the ULMFiT point `key` ('ulmfit/<n>/<sample>') of a run of the benchmark with `work`"
+    return work/key.replace('/', '_')/'run'
+
+def same(a, b)->bool:
+    "Whether two settings are the same as the JSON records them (a tuple as a list)"
+    return json.dumps(a, sort_keys=True, default=list) == json.dumps(b, sort_keys=True, default=list)
 
 def ulmfit_point(lm_dir:Path, work:Path, key:str, texts, y, valid_texts, y_valid, seed:int, settings:dict, test:TestSet|None)->dict:
     "One ULMFiT point: the classifier through the recipe API, its validation accuracy, and (with `test`) its test accuracy"
     t0, c0 = time.time(), cpu_seconds()
-    acc, clf, precision = train_ulmfit(lm_dir, work/key.replace('/', '_'), texts, y, valid_texts, y_valid, seed, **settings)
+    acc, clf, precision = train_ulmfit(lm_dir, point_run(work, key).parent, texts, y, valid_texts, y_valid, seed, **settings)
     r = dict(valid_accuracy=float(acc), train_seconds=time.time() - t0, precision=precision)
     if test is not None: r['accuracy'] = test.accuracy(clf)
     return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
+
+def ensemble_point(runs:list[Path], test:TestSet)->dict:
+    """The paper's forward + backward ensemble of the classifiers of two ULMFiT points (their run folders): the mean of their
+    probabilities, on the validation set (the runs' own outputs) and on the test set"""
+    from ulmfit_nb.classifier import load_classifier
+    t0, c0 = time.time(), cpu_seconds()
+    clfs, valid = [load_classifier(d/'model.pth') for d in runs], [np.load(d/'valid_outputs.npz') for d in runs]
+    if clfs[0].classes != clfs[1].classes or not np.array_equal(valid[0]['targets'], valid[1]['targets']):
+        raise ValueError(f'{runs[0]} and {runs[1]} were not trained on the same validation texts and classes')
+    valid_accuracy = float((np.mean([v['probs'] for v in valid], 0).argmax(1) == valid[0]['targets']).mean())
+    probs = [test.probs(c) for c in clfs]
+    return dict(valid_accuracy=valid_accuracy, accuracy=test.accuracy(clfs[0], np.mean(probs, 0)), runs=[str(d) for d in runs],
+                members=[test.accuracy(c, p) for c, p in zip(clfs, probs)],    # each alone: the points' own test accuracies again
+                wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
 class EncoderProbe:
     "How much the pretrained encoder in `lm_dir` holds before fine-tuning: logistic regression on its frozen pooled features (--probe)"
@@ -257,7 +292,9 @@ class EncoderProbe:
         vocab, state = read_vocab(lm_dir/'encoder.vocab.json'), read_state(lm_dir/'encoder.pth')
         encoder = get_text_classifier(AWD_LSTM, len(vocab), 2, config=size_of_state(state))[0]
         load_weights(encoder.module, state, name=str(lm_dir/'encoder.pth'))
-        self.model = TextClassifier(SequentialRNN(encoder, Pooled()), vocab, None, kind='regression', precision='fp32')   # eval: no dropout
+        backwards = json.loads((lm_dir/'metrics.json').read_text())['config'].get('backwards', False)
+        self.model = TextClassifier(SequentialRNN(encoder, Pooled()), vocab, None, kind='regression', precision='fp32',   # eval: no dropout
+                                    backwards=backwards)
         self.tok_kwargs = TokenizerSpec.load(lm_dir/'lm').tok_kwargs
         self.valid, self.y_valid = self.features(valid_texts), y_valid              # once, for every budget
 
@@ -334,19 +371,32 @@ if __name__ == '__main__':
             print(f'  probe {len(idx):6,} labels: validation {r["concat"]:.2%} ([last, max, mean]), {r["mean"]:.2%} (mean)', flush=True)
             save(res, out)
         raise SystemExit
+    backwards = {'backwards': True} if LMS[args.lm_kind][0].get('backwards') else {}     # the classifier reads as its encoder does
+    if backwards: bidirectional = res.setdefault('variants', {}).setdefault('bidirectional', dict(points={}))
+    def report(key, r): print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, '
+                              f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
     for n in args.budgets:
         for s in range(1 if n >= len(pool) else args.samples):
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=s + 1)
             for method in args.methods:
                 key, into = f'{method}/{len(idx)}/{s}', (own if method == 'ulmfit' else res)['points']
-                if key in into: continue                              # measured in an earlier run
-                if method == 'ulmfit':
-                    test = test or TestSet(test_texts, y_test)
-                    name, settings = chosen(own if own is res or own.get('search') else res, len(idx), len(pool))   # a variant: the curve's search
+                if method != 'ulmfit':
+                    if key in into: continue                              # measured in an earlier run
+                    r = point(method, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, test_texts, y_test)
+                    into[key] = dict(r, method=method, n=len(idx), sample=s, machine=here); report(key, r); save(res, out)
+                    continue
+                name, settings = chosen(own if own is res or own.get('search') else res, len(idx), len(pool))   # a variant: the curve's search
+                settings = {**settings, **backwards}
+                test = test or TestSet(test_texts, y_test)
+                if not same(into.get(key, {}).get('settings'), settings):    # new, or measured with other settings than the search chooses
                     r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
-                    r.update(settings_name=name, settings=settings)
-                else: r = point(method, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, test_texts, y_test)
-                into[key] = dict(r, method=method, n=len(idx), sample=s, machine=here)
-                print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, '
-                      f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
-                save(res, out)
+                    into[key] = dict(r, settings_name=name, settings=settings, method=method, n=len(idx), sample=s, machine=here)
+                    report(key, into[key]); save(res, out)
+                forward = res['points'].get(key)
+                if backwards and forward and same({**forward['settings'], **backwards}, settings) and \
+                        not same(bidirectional['points'].get(key, {}).get('settings'), forward['settings']):
+                    r = ensemble_point([point_run(Path(args.work), key), point_run(work, key)], test)
+                    bidirectional['lm'] = bidirectional_lm(res['lm'], own['lm'])
+                    bidirectional['points'][key] = dict(r, settings_name=name, settings=forward['settings'], method=method, n=len(idx),
+                                                        sample=s, machine=here)
+                    report(key + ' (fwd + bwd)', bidirectional['points'][key]); save(res, out)

@@ -169,7 +169,8 @@ def lm_name(lm:dict, machine:dict|None=None)->str:
     "A language model of `results/few_labels.json` by its pieces and pretraining time, and its CPU where it is not `machine`'s"
     pieces = ' on 15,000 subwords' if lm.get('lm', {}).get('tokenizer') == 'sentencepiece' else ''
     where = f" on {short_cpu(lm['machine'])}" if lm.get('machine') and machine and lm['machine']['cpu'] != machine['cpu'] else ''
-    return f'ulmfit_nb (small LM{pieces} pretrained {lm["wall"] / 60:.0f} min{where})'
+    what = {'backward': 'small backward LM', 'bidirectional': 'forward + backward ensemble, small LMs'}.get(lm.get('kind'), 'small LM')
+    return f'ulmfit_nb ({what}{pieces} pretrained {lm["wall"] / 60:.0f} min{where})'
 
 def few_label_names(r:dict)->dict:
     "The methods of `results/few_labels.json` and their names: the linear models, and ULMFiT per language model (`few_labels_lms`)"
@@ -214,7 +215,8 @@ def plot_few_labels(r:dict):
     import matplotlib.pyplot as plt
     s = few_labels_summary(r)
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
-    colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue', ulmfit_subwords='tab:purple', ulmfit_one_cycle='tab:red')
+    colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue', ulmfit_subwords='tab:purple', ulmfit_backward='tab:gray',
+                  ulmfit_bidirectional='tab:red')
     for m, label in few_label_names(r).items():
         d = s[s.method == m]
         if d.empty: continue
@@ -237,7 +239,7 @@ def few_labels_search_table(r:dict)->pd.DataFrame:
     rows = {}
     for v in few_labels_search(r)[0].values():
         s = v['settings']
-        name = f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}'
+        name = f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}' + (f', lr {s["lr_clas"]:g}' if s.get('lr_clas') else '')
         steps = v['n'] // s['bs'] * sum(s['epochs_clas'])                  # whole batches only
         rows.setdefault(name, {})[f'{v["n"]:,} labels'] = f'{v["valid_accuracy"]:.1%} ({steps:,} steps, {v["wall_seconds"] / 60:.1f} min)'
     return pd.DataFrame.from_dict(rows, orient='index').rename_axis('classifier settings').fillna('')
@@ -261,7 +263,8 @@ def few_labels_lm_table(r:dict, budgets:tuple=(100, 1000))->pd.DataFrame:
         lm, stages = v['lm'], v['lm'].get('stages', [v['lm']])
         yard = yardsticks.get(lm['folder'], {})
         row = {'tokens': f"{lm['lm']['vocab']:,} {'subwords' if lm['lm'].get('tokenizer') == 'sentencepiece' else 'words'}",
-               'epochs (per cycle)': ' + '.join(f"{st['lm']['epochs'][1]:g}" for st in stages), 'pretraining': f"{lm['wall'] / 60:.0f} min",
+               'epochs (per cycle)': ' + '.join(f"{st['lm']['epochs'][1]:g}" + (' backward' if st.get('settings', {}).get('backwards') else '')
+                                                for st in stages), 'pretraining': f"{lm['wall'] / 60:.0f} min",
                'perplexity per word': f"{yard.get('word_perplexity', yard['perplexity']):.1f}" if yard else ''}
         for n in budgets:
             probe, acc = v.get('probe', {}).get(str(n), {}).get('mean'), s[(s.method == m) & (s.n == n)]
