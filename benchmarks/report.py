@@ -253,6 +253,17 @@ def few_labels_probe_table(r:dict)->pd.DataFrame:
     t = pd.DataFrame.from_dict(rows, orient='index').sort_index().map(lambda a: f'{a:.1%}' if pd.notna(a) else '')
     return t.set_axis([f'{n:,}' for n in t.index]).rename_axis('labelled reviews (first sample)')
 
+def few_labels_ensemble_table(r:dict)->pd.DataFrame:
+    "Each sample the forward + backward ensemble was measured on: the test accuracy of its forward and backward classifiers and theirs"
+    v = r.get('variants', {})
+    rows = [{'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'forward': r['points'][k]['accuracy'],
+             'backward': v['backward']['points'][k]['accuracy'], 'ensemble': p['accuracy']}
+            for k, p in sorted(v.get('bidirectional', {}).get('points', {}).items(), key=lambda kv: (kv[1]['n'], kv[1]['sample']))]
+    t = pd.DataFrame(rows, columns=['labelled reviews', 'sample', 'forward', 'backward', 'ensemble'])
+    t['ensemble - forward'] = [f'{d * 100:+.1f} points' for d in t.ensemble - t.forward]
+    for c in ('forward', 'backward', 'ensemble'): t[c] = t[c].map(lambda a: f'{a:.1%}')
+    return t.set_index(['labelled reviews', 'sample'])
+
 def few_labels_lm_table(r:dict, budgets:tuple=(100, 1000))->pd.DataFrame:
     """A row per language model ULMFiT started from: its pieces, epochs, time, perplexity per word on the 1,000 test texts, then at each
     of `budgets` the frozen encoder's mean + LR (validation, first sample) and the fine-tuned classifier (test: the mean (number) of the samples)"""
