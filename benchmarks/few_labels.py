@@ -89,6 +89,10 @@ class Tokens:
         if key not in self.corpora: self.corpora[key] = tokenize_texts(self.texts, progress=False, **spec.tok_kwargs)
         return self.corpora[key]
 
+def reads_backwards(run:Path)->bool:
+    "Whether the language model of the `train_lm` run `run` reads every text from its end (its recorded `backwards` setting)"
+    return json.loads((run/'metrics.json').read_text())['config'].get('backwards', False)
+
 def lm_perplexity(stage:Path, tokens)->float:
     "The perplexity of the language model of the `train_lm` run `stage` on the texts of `tokens` (`tokenize_texts` with its tokenizer)"
     from fastai.metrics import Perplexity
@@ -99,7 +103,7 @@ def lm_perplexity(stage:Path, tokens)->float:
     from ulmfit_nb.lm_finetune import language_model_learner
     corpus = Numericalize(read_vocab(stage/'encoder.vocab.json')).corpus(tokens)
     every = np.arange(len(corpus))
-    backwards = json.loads((stage/'metrics.json').read_text())['config'].get('backwards', False)     # the model reads the texts from their end
+    backwards = reads_backwards(stage)
     dls = TextDataLoaders.from_corpus(corpus, (every, every), bs=64, device='cpu', backwards=backwards)   # the training loader is not used
     learn = language_model_learner(dls, AWD_LSTM, config={**awd_lstm_lm_config, **size_of_state(read_state(stage/'encoder.pth'))},
                                    pretrained_fnames=stage/'lm', backwards=backwards, metrics=[Perplexity()], precision='fp32')
@@ -292,9 +296,8 @@ class EncoderProbe:
         vocab, state = read_vocab(lm_dir/'encoder.vocab.json'), read_state(lm_dir/'encoder.pth')
         encoder = get_text_classifier(AWD_LSTM, len(vocab), 2, config=size_of_state(state))[0]
         load_weights(encoder.module, state, name=str(lm_dir/'encoder.pth'))
-        backwards = json.loads((lm_dir/'metrics.json').read_text())['config'].get('backwards', False)
         self.model = TextClassifier(SequentialRNN(encoder, Pooled()), vocab, None, kind='regression', precision='fp32',   # eval: no dropout
-                                    backwards=backwards)
+                                    backwards=reads_backwards(lm_dir))
         self.tok_kwargs = TokenizerSpec.load(lm_dir/'lm').tok_kwargs
         self.valid, self.y_valid = self.features(valid_texts), y_valid              # once, for every budget
 
