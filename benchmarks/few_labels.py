@@ -6,6 +6,8 @@
     python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --probe       # the frozen encoder's features, the same
     python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --lm-kind backward   # ULMFiT backwards, and the ensemble
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --lm-kind subwords        # ULMFiT from the subword LM (LMS)
+    python -m benchmarks.few_labels --budgets 500 --methods ulmfit --self-train k5000_seed k10000_seed   # self-training's settings, validation only
+    python -m benchmarks.few_labels --budgets 100 500 1000 5000 --methods ulmfit --self-train    # ULMFiT self-trained (variants.self_training)
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
 seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
@@ -33,6 +35,12 @@ Each stage's perplexity is also measured on the same 1,000 test texts (no labels
 on: each stage holds out other train texts (its seed), which the stages before it had read. It is
 recorded per token of the model's own and per word (spaCy's tokens of the same texts: the summed
 log-loss over the words), which compares across tokenizers.
+`--self-train` is self-training, MultiFiT's bootstrapping with ULMFiT's own classifier as the teacher (what the recipe's
+`train_self_trained` does): each curve point's classifier labels the rest of the pool (the train reviews outside its budget and
+the validation set, their labels unread), and a student starts again from the same encoder on the budget's labels and the K
+reviews the teacher is surest of, half of each class (SELF_TRAINING: K and the student's settings, chosen like SEARCH's). The
+student's CPU seconds include its teacher's; `pseudo_accuracy`, how many of its pseudo-labels are right, is a diagnostic that
+chooses nothing.
 ULMFiT's points and search from an earlier language model move to `earlier` in the JSON, with that
 model's record: the first curve's model was three cycles (1 + 1 + 0.8 epochs, `--epochs-lm 1`, then
 `--pretrained` the run before with `--epochs-lm 0+1` and `0+0.8` at `--lr-lm 0.005`). ULMFiT's settings
@@ -242,12 +250,12 @@ SEARCH = {                                   # the ULMFiT classifier settings tr
     'bs32_x2_lr01':    dict(bs=32, epochs_clas=(2, 2, 2, 4), lr_clas=1e-2),  # the head's first learning rate 0.4x the default (0.025)
 }
 
-def chosen(res:dict, n:int, pool:int)->tuple[str, dict]:
+def chosen(res:dict, n:int, pool:int, default:str='seed', settings:dict=SEARCH)->tuple[str, dict]:
     """The search's settings with the best validation accuracy at the budget searched nearest to `n`, with the newest language model
-    searched there (else the recipe's)"""
-    if n >= pool: return 'seed', SEARCH['seed']       # the whole pool: the recipe's defaults, the schedule that fits the issue's classifier hour
+    searched there (else `default` of `settings`: the recipe's)"""
+    if n >= pool: return default, settings[default]   # the whole pool: the recipe's defaults, the schedule that fits the issue's classifier hour
     searches = [s for s in [res.get('search')] + [e['search'] for e in reversed(res.get('earlier', []))] if s]    # the newest first
-    if not searches: return 'seed', SEARCH['seed']
+    if not searches: return default, settings[default]
     near = min({v['n'] for s in searches for v in s.values()}, key=lambda b: abs(np.log(b / n)))
     runs = next(runs for s in searches if (runs := [v for v in s.values() if v['n'] == near]))
     best = max(runs, key=lambda v: v['valid_accuracy'])
@@ -282,6 +290,31 @@ def ensemble_point(runs:list[Path], test:TestSet)->dict:
     return dict(valid_accuracy=valid_accuracy, accuracy=test.accuracy(clfs[0], np.mean(probs, 0)), runs=[str(d) for d in runs],
                 members=[test.accuracy(c, p) for c, p in zip(clfs, probs)],    # each alone: the points' own test accuracies again
                 wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
+
+SELF_TRAINING = {                            # the self-training settings tried on the validation set (--self-train NAME ...): the
+                                             # K reviews the teacher is surest of, and the student's classifier settings
+    'k5000_seed':      dict(k=5000, bs=64, epochs_clas=(1, 1, 1, 2)),   # the recipe's defaults: a student of 5,000 and more texts
+    'k10000_seed':     dict(k=10000, bs=64, epochs_clas=(1, 1, 1, 2)),  # is not few labels
+}
+
+def self_training_point(lm_dir:Path, work:Path, key:str, teacher:Path, texts, y, unlabelled, valid_texts, y_valid, seed:int,
+                        settings:dict, test:TestSet|None, y_unlabelled:np.ndarray|None=None)->dict:
+    """Self-training (MultiFiT's bootstrapping, with ULMFiT's classifier as its own teacher): the classifier of the run `teacher` labels
+    the `unlabelled` texts, and a student starts again from the pretrained encoder on `texts` and the `k` it is surest of. With
+    `y_unlabelled`, how many of those labels are right (a diagnostic: the labels choose nothing)"""
+    from ulmfit_nb.classifier import load_classifier
+    from ulmfit_nb.recipe import confident_labels
+    t0, c0 = time.time(), cpu_seconds()
+    clf = load_classifier(teacher/'model.pth')
+    probs = TestSet(unlabelled, np.zeros(len(unlabelled), int)).probs(clf)
+    rows, classes = confident_labels(probs, settings['k'], clf.classes)
+    y_pseudo = (np.array(clf.classes)[classes] == 'pos').astype(int)
+    c1 = cpu_seconds()
+    r = ulmfit_point(lm_dir, work, key, list(texts) + [unlabelled[i] for i in rows], np.concatenate([y, y_pseudo]), valid_texts, y_valid,
+                     seed, {k: v for k, v in settings.items() if k != 'k'}, test)
+    if y_unlabelled is not None: r['pseudo_accuracy'] = float((y_pseudo == y_unlabelled[rows]).mean())
+    return dict(r, label_seconds=time.time() - t0 - r['wall_seconds'], wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0,
+                label_cpu_seconds=c1 - c0)
 
 class EncoderProbe:
     "How much the pretrained encoder in `lm_dir` holds before fine-tuning: logistic regression on its frozen pooled features (--probe)"
@@ -335,6 +368,10 @@ if __name__ == '__main__':
                     help="ULMFiT: only measure these settings on the validation set, at each budget's first sample (none named: all)")
     ap.add_argument('--probe', action='store_true', help="ULMFiT's encoder before fine-tuning: logistic regression on its frozen features, "
                     "on the validation set, at each budget's first sample")
+    ap.add_argument('--self-train', nargs='*', default=None, choices=list(SELF_TRAINING),
+                    help="ULMFiT with self-training (SELF_TRAINING), under variants.self_training: each point's classifier labels the rest "
+                    "of the pool, and a second one learns from its labels and those it is surest of. With names: only measure these settings "
+                    "on the validation set, at each budget's first sample")
     args = ap.parse_args()
     print(machine())
     texts, labels = imdb_split('train'); test_texts, y_test = imdb_split('test')
@@ -364,6 +401,32 @@ if __name__ == '__main__':
                 print(f'  search {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                 save(res, out)
         raise SystemExit
+    def report(key, r): print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, '
+                              f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
+    if args.self_train is not None:                                      # the curve's points are the teachers: measured first
+        if args.lm_kind != 'words': ap.error('--self-train starts from the curve\'s own points: leave --lm-kind out')
+        st = res.setdefault('variants', {}).setdefault('self_training', dict(points={}))
+        st['lm'] = dict(res['lm'], kind='self_training')
+        test = None if args.self_train else TestSet(test_texts, y_test)
+        for n in args.budgets:
+            for s in range(1 if args.self_train else args.samples):
+                if n >= len(pool): continue                              # no unlabelled texts left
+                idx = balanced(labels, pool, n, seed=s + 1)
+                teacher_key, rest = f'ulmfit/{len(idx)}/{s}', np.setdiff1d(pool, idx)
+                if not same(res['points'].get(teacher_key, {}).get('settings'), chosen(res, len(idx), len(pool))[1]):
+                    raise SystemExit(f'{teacher_key}: measure the curve first (its settings are not the ones the search chooses)')
+                for name, settings in ([(nm, SELF_TRAINING[nm]) for nm in args.self_train] or [chosen(st, len(idx), len(pool), 'k5000_seed', SELF_TRAINING)]):
+                    key, into = (f'{name}/{len(idx)}/0', st.setdefault('search', {})) if args.self_train else (teacher_key, st['points'])
+                    if same(into.get(key, {}).get('settings'), settings): continue
+                    r = self_training_point(lm_dir, work/'self_training', key, point_run(work, teacher_key), [texts[i] for i in idx],
+                                            labels[idx], [texts[i] for i in rest], valid_texts, y_valid, s + 1, settings, test, labels[rest])
+                    into[key] = dict(r, settings_name=name, settings=settings, method='ulmfit', n=len(idx), sample=s, machine=here,
+                                     cpu_seconds=r['cpu_seconds'] + res['points'][teacher_key]['cpu_seconds'],   # the teacher's too
+                                     own_cpu_seconds=r['cpu_seconds'])
+                    if test: report(key + ' (self-trained)', into[key])
+                    else: print(f'  self-training {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
+                    save(res, out)
+        raise SystemExit
     if args.probe:                                                       # the validation set only
         probe = EncoderProbe(lm_dir, valid_texts, y_valid)
         for n in args.budgets:
@@ -376,8 +439,6 @@ if __name__ == '__main__':
         raise SystemExit
     backwards = {'backwards': True} if LMS[args.lm_kind][0].get('backwards') else {}     # the classifier reads as its encoder does
     if backwards: bidirectional = res.setdefault('variants', {}).setdefault('bidirectional', dict(points={}))
-    def report(key, r): print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, '
-                              f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
     for n in args.budgets:
         for s in range(1 if n >= len(pool) else args.samples):
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=s + 1)

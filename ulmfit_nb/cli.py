@@ -116,7 +116,10 @@ _examples = {
     'classify': '''examples:
   ulmfit classify --data reviews.csv --encoder runs/my_lm --out runs/clf
   ulmfit classify --data imdb --encoder runs/imdb_lm \\
-      --epochs-clas 1,1,1,4 --out runs/imdb_clf''',
+      --epochs-clas 1,1,1,4 --out runs/imdb_clf
+  ulmfit classify --data labelled.csv --valid-col is_valid \\
+      --encoder runs/my_lm --unlabelled unlabelled.txt \\
+      --pseudo-labels 10000 --out runs/self_trained   # self-training''',
     'predict': '''examples:
   ulmfit predict --model runs/demo/model.pth "A wonderful film." "Dull."
   ulmfit predict --model runs/demo/model.pth --file reviews.txt \\
@@ -161,13 +164,20 @@ def _make_parser()->argparse.ArgumentParser:
         '--bidirectional', action='store_true', help='train a forward and a backward model (in --out/fwd and --out/bwd) and export '
         'their ensemble, which averages them, as --out/model.pth')
     _command(sub, 'lm', [_data_options(labelled=False), _run_options(), _lm_options(), _tok_options(), _machine_options()])
-    _command(sub, 'classify', [_data_options(), _run_options(), _clas_options(), _machine_options()]).add_argument(
-        '--encoder', required=True, metavar='DIR', help='the --out folder of an `ulmfit lm` run')
+    _self_training_options(_command(sub, 'classify', [_data_options(), _run_options(), _clas_options(), _machine_options()]))
     _predict_options(_command(sub, 'predict', [_machine_options()]))
     _eval_options(_command(sub, 'eval', [_data_options(), _machine_options()]))
     return p
 
 # %% ../nbs/13_cli.ipynb #08109263
+def _self_training_options(c:argparse.ArgumentParser):
+    c.add_argument('--encoder', required=True, metavar='DIR', help='the --out folder of an `ulmfit lm` run')
+    c.add_argument('--unlabelled', metavar='PATH', help='self-training (train_self_trained): texts without labels — a .txt (one per '
+                   'line), .csv/.tsv or .jsonl file, or a folder of .txt files. The classifier (--out/teacher) labels them; a second one '
+                   '(--out/student, exported as --out/model.pth) learns from the labelled texts and the --pseudo-labels it is surest of')
+    c.add_argument('--pseudo-labels', type=int, metavar='N', help='with --unlabelled: how many of them the second classifier learns '
+                   'from, as many of each class (default: 10000, or half of them if fewer)')
+
 def _predict_options(c:argparse.ArgumentParser):
     c.add_argument('texts', nargs='*', metavar='TEXT', help='texts to classify')
     c.add_argument('--model', required=True, metavar='FILE', help='a model.pth written by `ulmfit train` or `classify`')
@@ -200,9 +210,14 @@ def _lm_command(args:argparse.Namespace):
     train_lm(args.data, args.out, resume=args.resume, show=False, **_settings(args, 'lm'))
 
 def _classify_command(args:argparse.Namespace):
-    "`ulmfit classify`: the recipe's `train_classifier`"
-    from ulmfit_nb.recipe import train_classifier
-    train_classifier(args.data, args.out, resume=args.resume, show=False, **_settings(args, 'classify'))
+    "`ulmfit classify`: the recipe's `train_classifier` (`train_self_trained` with `--unlabelled`)"
+    from ulmfit_nb.recipe import train_classifier, train_self_trained
+    settings = _settings(args, 'classify')
+    if args.unlabelled is None:
+        if args.pseudo_labels is not None: raise InputError('`pseudo_labels` is for self-training: give `unlabelled` too (the texts to label)')
+        return train_classifier(args.data, args.out, resume=args.resume, show=False, **settings)
+    pseudo = {} if args.pseudo_labels is None else {'pseudo_labels': args.pseudo_labels}
+    train_self_trained(args.data, args.out, args.unlabelled, settings.pop('encoder'), resume=args.resume, show=False, **pseudo, **settings)
 
 # %% ../nbs/13_cli.ipynb #2462ba91
 def _predict_command(args:argparse.Namespace):
@@ -224,7 +239,7 @@ def _eval_command(args:argparse.Namespace):
                         args.device, args.precision, args.out, args.overwrite)))
 
 # %% ../nbs/13_cli.ipynb #cef13c8e
-_flags = {*RecipeConfig.__dataclass_fields__, 'out', 'resume', 'model', 'file', 'overwrite'}     # the settings and parameters that are options
+_flags = {*RecipeConfig.__dataclass_fields__, 'out', 'resume', 'model', 'file', 'overwrite', 'unlabelled', 'pseudo_labels'}   # the settings and parameters that are options
 _switches = {'regression', 'backwards', 'resume', 'overwrite'}                                    # options that take no value
 _re_setting = re.compile(r"\b(\w+)=('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,:;)]+)|`(\w+)`")
 

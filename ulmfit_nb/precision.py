@@ -30,7 +30,8 @@ def cpu_bf16_pays()->bool:
     if not cpu_has_bf16_units(): return False
     try:
         m = AWD_LSTM(16, emb_sz=8, n_hid=8, n_layers=1)
-        with torch.autocast('cpu', dtype=torch.bfloat16): m(torch.zeros(1, 2, dtype=torch.long)).float().sum().backward()
+        with torch.inference_mode(False), torch.enable_grad(), torch.autocast('cpu', dtype=torch.bfloat16):   # whatever the caller's grad mode
+            m(torch.zeros(1, 2, dtype=torch.long)).float().sum().backward()
         return True
     except RuntimeError: return False
 

@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from fastcore.imports import IN_NOTEBOOK
+from fastcore.basics import ifnone
 from fastcore.meta import delegates
 from fastai.basics import Adam, accuracy, rmse, set_seed
+from fastai.data.transforms import get_files
 from fastai.metrics import Perplexity
 from fastai.torch_core import distrib_barrier, num_distrib, rank_distrib
 
@@ -33,8 +35,8 @@ from .runs import EpochLog, RunFolder
 from .reports import Report, classification_report, plot_losses, regression_report, save_valid_outputs, write_metrics
 
 # %% auto #0
-__all__ = ['RunResult', 'train', 'train_lm', 'train_classifier', 'train_bidirectional', 'check_out', 'load_model', 'evaluate',
-           'prediction_rows', 'write_predictions', 'predict_file']
+__all__ = ['RunResult', 'train', 'train_lm', 'train_classifier', 'train_bidirectional', 'confident_labels', 'train_self_trained',
+           'check_out', 'load_model', 'evaluate', 'prediction_rows', 'write_predictions', 'predict_file']
 
 # %% ../nbs/12_recipe.ipynb #214db2ad
 def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
@@ -284,6 +286,7 @@ class RunResult:
     lm:LMLearner|None = None           # the language-model learner, when this call trained the language model
     learn:TextLearner|None = None      # the classifier learner, when this call built it
     directions:dict|None = None        # train_bidirectional: the forward and backward runs ('fwd', 'bwd')
+    runs:dict|None = None              # train_self_trained: the teacher's and the student's runs ('teacher', 'student')
 
     @property
     def model(self)->TextClassifier|TextEnsemble:
@@ -304,7 +307,7 @@ class RunResult:
         "One line: the accuracy (or MSE), the language model's perplexity, the wall time and the folder"
         m = self.metrics
         if m is None: return f'A run in {self.path}'
-        ev, lm = (m['stages'].get('evaluate'), m['stages'].get('lm')) if 'stages' in m else (m.get('ensemble'), None)
+        ev, lm = (m['stages'].get('evaluate'), m['stages'].get('lm')) if 'stages' in m else (m.get('ensemble') or m.get('student'), None)
         parts = ([f"accuracy {ev['accuracy']:.4f}" if 'accuracy' in ev else f"MSE {ev['mse']:.4f}"] if ev else []) + \
                 ([f"language model perplexity {lm['perplexity']:.1f}"] if lm else [])
         return f'Done in {_minutes(m["wall_seconds"])}: {", ".join(parts)}. Written to {self.path}'
@@ -446,6 +449,90 @@ def train_bidirectional(data:str|Path|None,   # 'imdb_sample', 'imdb', a CSV/TSV
     print('\n' + repr(rep) + '\n')
     print(f'Forward {key} {metrics["forward"][key]:.4f}, backward {metrics["backward"][key]:.4f}, ensemble {rep[key]:.4f}. The ensemble is {out/"model.pth"}')
     return RunResult(out, runs['fwd'].config, metrics, directions=runs)
+
+# %% ../nbs/12_recipe.ipynb #5e1f0a02
+def confident_labels(probs:np.ndarray,     # a classifier's probabilities: a row per text, a column per class
+                     k:int,                # how many rows to pick: k // classes of each predicted class
+                     classes:list|None=None   # the classes' names, for the message when some class has too few rows
+                    )->tuple[np.ndarray, np.ndarray]:
+    "The rows of `probs` its classifier is surest of, as many of each predicted class, and those classes: (rows, class indices)"
+    n_classes, pred = probs.shape[1], probs.argmax(1)
+    per_class, names = k // n_classes, classes or list(range(n_classes))
+    if per_class < 1: raise InputError(f'pseudo_labels={k}: give at least one per class ({n_classes} classes)')
+    rows = [np.flatnonzero(pred == c)[np.argsort(-probs[pred == c, c], kind='stable')][:per_class] for c in range(n_classes)]
+    if short := [c for c in range(n_classes) if len(rows[c]) < per_class]:
+        raise InputError(f'pseudo_labels={k}: the teacher gives class {names[short[0]]!r} to {len(rows[short[0]])} unlabelled texts, '
+                         f'fewer than the {per_class} asked for each class: give fewer pseudo_labels, or more unlabelled texts')
+    return np.concatenate(rows), np.repeat(np.arange(n_classes), per_class)
+
+# %% ../nbs/12_recipe.ipynb #5e1f0a05
+def _labelled_rows(src:DataSource)->pd.DataFrame:
+    "The labelled texts of `src` with their validation mark (columns text, label, is_valid)"
+    if src.kind == 'csv' and src.valid_col:
+        df = read_rows(src)
+        return pd.DataFrame(dict(text=df[src.text_col].astype(str), label=df[src.label_col].astype(str), is_valid=df[src.valid_col].astype(bool)))
+    if src.kind == 'folder' and src.valid:
+        files = [(f, split == src.valid) for split in (src.train, src.valid) for f in sorted(get_files(src.path/split, extensions=['.txt'], recurse=True))]
+        return pd.DataFrame(dict(text=[f.read_text(encoding='utf-8') for f, _ in files], label=[f.parent.name for f, _ in files],
+                                 is_valid=[v for _, v in files]))
+    raise InputError(f'{src.name}: self-training measures the student on the teacher\'s validation texts, so it needs them fixed: give '
+                     '`valid_col` (a CSV column marking them) or a folder with a valid/ or test/ folder')
+
+def _unlabelled_texts(unlabelled:str|Path|list, text_col:str='text')->list:
+    "The texts of `unlabelled`: a list of texts, a .txt (one per line), .csv/.tsv or .jsonl file, or a folder of .txt files"
+    if isinstance(unlabelled, (list, tuple)): texts = [str(t) for t in unlabelled]
+    elif (p := Path(unlabelled).expanduser()).is_dir(): texts = [f.read_text(encoding='utf-8') for f in sorted(get_files(p, extensions=['.txt'], recurse=True))]
+    elif p.is_file(): texts = [t for chunk in iter_texts(p, text_col) for t in chunk]
+    else: raise InputError(f'unlabelled={str(unlabelled)!r}: no such file or folder')
+    if not texts: raise InputError(f'unlabelled={str(unlabelled)!r} holds no texts')
+    return texts
+
+# %% ../nbs/12_recipe.ipynb #5e1f0a07
+def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:Path, workers:int|None)->dict:
+    "Write into `out` student.csv: `rows`, then the `k` `unlabelled` texts the classifier in `teacher` is surest of, with its labels"
+    clf = load_classifier(teacher/'model.pth')
+    probs = clf.predict_texts(unlabelled, n_workers=workers, progress=False)[1]
+    picked, classes = confident_labels(probs, k, clf.classes)
+    record = dict(unlabelled=len(unlabelled), pseudo_labels=len(picked), lowest_confidence=round(float(probs[picked, classes].min()), 4))
+    atomic_write_text(out/'pseudo_labels.json', json.dumps(record, indent=1))       # first: student.csv says both are written
+    pseudo = pd.DataFrame(dict(text=[unlabelled[i] for i in picked], label=np.array(clf.classes)[classes], is_valid=False))
+    atomic_write_text(out/'student.csv', pd.concat([rows, pseudo]).to_csv(index=False))
+    return record
+
+# %% ../nbs/12_recipe.ipynb #5e1f0a09
+@delegates(RecipeConfig, but=_not_for('classify') + ['regression'])
+def train_self_trained(data:str|Path,             # labelled texts with fixed validation texts: a CSV with `valid_col`, or a folder with valid/ or test/
+                       out:str|Path,              # the folder of the two runs (teacher/, student/), the student's data and model
+                       unlabelled:str|Path|list,  # texts without labels: a list, a .txt/.csv/.tsv/.jsonl file or a folder of .txt files
+                       encoder:str|Path,          # the folder of a train_lm (or train) run: both classifiers start from its encoder
+                       pseudo_labels:int|None=None,  # the unlabelled texts the student learns from, as many of each class (None: 10,000, or half of them if fewer)
+                       resume:bool=False,         # go on with the runs in `out`
+                       show:bool|None=None,       # show the student's loss curves at the end (default: in a notebook)
+                       **settings)->RunResult:
+    "A teacher classifier labels the `unlabelled` texts; a student learns from `data` and the `pseudo_labels` the teacher is surest of"
+    out, t0 = Path(out), time.time()
+    if out.is_dir() and any(out.iterdir()) and not resume:
+        raise InputError(f'out={str(out)!r} is not empty: give a new folder, or resume=True to go on with the run there')
+    given, cfg = {**_given(data, settings), 'encoder': encoder}, RecipeConfig(data=data, **settings)
+    rows = _labelled_rows(resolve_source(cfg.data, cfg.text_col, cfg.label_col, cfg.valid_col))       # checked before any training
+    texts = _unlabelled_texts(unlabelled, cfg.text_col)
+    pseudo_labels = ifnone(pseudo_labels, min(10000, len(texts) // 2))     # what did best on IMDb with 500 labels (performance page)
+    if not 1 <= pseudo_labels <= len(texts): raise InputError(f'pseudo_labels={pseudo_labels}: give a number from 1 to the {len(texts)} unlabelled texts')
+    with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
+    teacher = _run('classify', out/'teacher', resume and (out/'teacher').exists(), given, show=False)
+    if rank_distrib() == 0 and not (out/'student.csv').exists(): _student_data(teacher.path, rows, texts, pseudo_labels, out, cfg.workers)
+    distrib_barrier()
+    with rank0_prints(): print(f'\n=== the student: {out/"student"} ===')
+    student = _run('classify', out/'student', resume and (out/'student').exists(),
+                   {**given, 'data': str(out/'student.csv'), 'text_col': 'text', 'label_col': 'label', 'valid_col': 'is_valid'}, show=show)
+    runs = dict(teacher=teacher, student=student)
+    if rank_distrib(): return RunResult(out, student.config, None, runs=runs)
+    atomic_write(out/'model.pth', lambda f: f.write((out/'student/model.pth').read_bytes()))
+    metrics = dict(kind='train_self_trained', wall_seconds=round(time.time() - t0, 1), **json.loads((out/'pseudo_labels.json').read_text()),
+                   teacher=teacher.metrics['stages']['evaluate'], student=student.metrics['stages']['evaluate'])
+    atomic_write_text(out/'metrics.json', json.dumps(metrics, indent=1))
+    print(f'Teacher accuracy {metrics["teacher"]["accuracy"]:.4f}, student {metrics["student"]["accuracy"]:.4f}. The student is {out/"model.pth"}')
+    return RunResult(out, student.config, metrics, runs=runs)
 
 # %% ../nbs/12_recipe.ipynb #75cd8b12
 def check_out(out:str|Path,           # the file to write
