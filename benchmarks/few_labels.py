@@ -36,7 +36,7 @@ on: each stage holds out other train texts (its seed), which the stages before i
 recorded per token of the model's own and per word (spaCy's tokens of the same texts: the summed
 log-loss over the words), which compares across tokenizers.
 `--self-train` is self-training, MultiFiT's bootstrapping with ULMFiT's own classifier as the teacher (what the recipe's
-`train_self_trained` does): each curve point's classifier labels the rest of the pool (the train reviews outside its budget and
+`train_self_trained` does): each curve point's classifier labels the rest of the pool (the train reviews in neither its budget nor
 the validation set, their labels unread), and a student starts again from the same encoder on the budget's labels and the K
 reviews the teacher is surest of, half of each class (SELF_TRAINING: K and the student's settings, chosen like SEARCH's). The
 student's CPU seconds include its teacher's; `pseudo_accuracy`, how many of its pseudo-labels are right, is a diagnostic that
@@ -292,9 +292,10 @@ def ensemble_point(runs:list[Path], test:TestSet)->dict:
                 wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
 SELF_TRAINING = {                            # the self-training settings tried on the validation set (--self-train NAME ...): the
-                                             # K reviews the teacher is surest of, and the student's classifier settings
-    'k5000_seed':      dict(k=5000, bs=64, epochs_clas=(1, 1, 1, 2)),   # the recipe's defaults: a student of 5,000 and more texts
-    'k10000_seed':     dict(k=10000, bs=64, epochs_clas=(1, 1, 1, 2)),  # is not few labels
+                                             # K reviews the teacher is surest of, and the student's classifier settings (the recipe's
+                                             # defaults: with thousands of texts the student is not few labels)
+    'k5000_seed':      dict(k=5000, bs=64, epochs_clas=(1, 1, 1, 2)),
+    'k10000_seed':     dict(k=10000, bs=64, epochs_clas=(1, 1, 1, 2)),
 }
 
 def self_training_point(lm_dir:Path, work:Path, key:str, teacher:Path, texts, y, unlabelled, valid_texts, y_valid, seed:int,
