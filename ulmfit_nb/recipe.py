@@ -478,6 +478,7 @@ def _labelled_rows(src:DataSource)->pd.DataFrame:
     raise InputError(f'{src.name}: self-training measures the student on the teacher\'s validation texts, so it needs them fixed: give '
                      '`valid_col` (a CSV column marking them) or a folder with a valid/ or test/ folder')
 
+# %% ../nbs/12_recipe.ipynb #5e1f0a12
 def _unlabelled_texts(unlabelled:str|Path|list, text_col:str='text')->list:
     "The texts of `unlabelled`: a list of texts, a .txt (one per line), .csv/.tsv or .jsonl file, or a folder of .txt files"
     if isinstance(unlabelled, (list, tuple)): texts = [str(t) for t in unlabelled]
