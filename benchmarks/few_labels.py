@@ -6,7 +6,7 @@
     python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --probe       # the frozen encoder's features, the same
     python -m benchmarks.few_labels --budgets 100 1000 --methods ulmfit --lm-kind backward   # ULMFiT backwards, and the ensemble
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --lm-kind subwords        # ULMFiT from the subword LM (LMS)
-    python -m benchmarks.few_labels --budgets 500 --methods ulmfit --self-train k5000_seed k10000_seed   # self-training's settings, validation only
+    python -m benchmarks.few_labels --budgets 500 --methods ulmfit --self-train k10000_seed k10000_bi    # self-training's settings, validation only
     python -m benchmarks.few_labels --budgets 100 500 1000 5000 --methods ulmfit --self-train    # ULMFiT self-trained (variants.self_training)
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
@@ -35,12 +35,14 @@ Each stage's perplexity is also measured on the same 1,000 test texts (no labels
 on: each stage holds out other train texts (its seed), which the stages before it had read. It is
 recorded per token of the model's own and per word (spaCy's tokens of the same texts: the summed
 log-loss over the words), which compares across tokenizers.
-`--self-train` is self-training, MultiFiT's bootstrapping with ULMFiT's own classifier as the teacher (what the recipe's
-`train_self_trained` does): each curve point's classifier labels the rest of the pool (the train reviews in neither its budget nor
-the validation set, their labels unread), and a student starts again from the same encoder on the budget's labels and the K
-reviews the teacher is surest of, half of each class (SELF_TRAINING: K and the student's settings, chosen like SEARCH's). The
-student's CPU seconds include its teacher's; `pseudo_accuracy`, how many of its pseudo-labels are right, is a diagnostic that
-chooses nothing.
+`--self-train` is self-training, MultiFiT's bootstrapping with ULMFiT's own classifier as the teacher, through the recipe's
+`train_self_trained`: each curve point's classifier — or its forward + backward ensemble (`--lm-kind backward` measured first) —
+labels the rest of the pool (the train reviews in neither its budget nor the validation set, their labels unread), and a student
+starts again from the forward encoder on the budget's labels and the K reviews the teacher is surest of, half of each class
+(SELF_TRAINING: the teacher, K and the student's settings, chosen like SEARCH's). The points go under `variants.self_training`
+(the forward teacher: measured by an earlier version of this benchmark that did the same steps itself) or
+`variants.self_training_bidirectional`; a student's CPU seconds include its teachers'; `pseudo_accuracy`, how many of its
+pseudo-labels are right, is a diagnostic that chooses nothing.
 ULMFiT's points and search from an earlier language model move to `earlier` in the JSON, with that
 model's record: the first curve's model was three cycles (1 + 1 + 0.8 epochs, `--epochs-lm 1`, then
 `--pretrained` the run before with `--epochs-lm 0+1` and `0+0.8` at `--lr-lm 0.005`). ULMFiT's settings
@@ -277,45 +279,73 @@ def ulmfit_point(lm_dir:Path, work:Path, key:str, texts, y, valid_texts, y_valid
     if test is not None: r['accuracy'] = test.accuracy(clf)
     return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
-def ensemble_point(runs:list[Path], test:TestSet)->dict:
-    """The paper's forward + backward ensemble of the classifiers of two ULMFiT points (their run folders): the mean of their
-    probabilities, on the validation set (the runs' own outputs) and on the test set"""
+def ensemble_point(runs:list[Path], test:TestSet|None)->dict:
+    """The paper's forward + backward ensemble of the classifiers of two ULMFiT runs (their run folders): the mean of their
+    probabilities, on the validation set (the runs' own outputs) and (with `test`) on the test set"""
     from ulmfit_nb.classifier import load_classifier
     t0, c0 = time.time(), cpu_seconds()
     clfs, valid = [load_classifier(d/'model.pth') for d in runs], [np.load(d/'valid_outputs.npz') for d in runs]
     if clfs[0].classes != clfs[1].classes or not np.array_equal(valid[0]['targets'], valid[1]['targets']):
         raise ValueError(f'{runs[0]} and {runs[1]} were not trained on the same validation texts and classes')
-    valid_accuracy = float((np.mean([v['probs'] for v in valid], 0).argmax(1) == valid[0]['targets']).mean())
-    probs = [test.probs(c) for c in clfs]
-    return dict(valid_accuracy=valid_accuracy, accuracy=test.accuracy(clfs[0], np.mean(probs, 0)), runs=[str(d) for d in runs],
-                members=[test.accuracy(c, p) for c, p in zip(clfs, probs)],    # each alone: the points' own test accuracies again
-                wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
+    r = dict(valid_accuracy=float((np.mean([v['probs'] for v in valid], 0).argmax(1) == valid[0]['targets']).mean()), runs=[str(d) for d in runs],
+             members_valid=[float((v['probs'].argmax(1) == v['targets']).mean()) for v in valid])
+    if test is not None:
+        probs = [test.probs(c) for c in clfs]
+        r.update(accuracy=test.accuracy(clfs[0], np.mean(probs, 0)),
+                 members=[test.accuracy(c, p) for c, p in zip(clfs, probs)])    # each alone: the points' own test accuracies again
+    return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
 SELF_TRAINING = {                            # the self-training settings tried on the validation set (--self-train NAME ...): the
-                                             # K reviews the teacher is surest of, and the student's classifier settings (the recipe's
-                                             # defaults: with thousands of texts the student is not few labels)
-    'k5000_seed':      dict(k=5000, bs=64, epochs_clas=(1, 1, 1, 2)),
+                                             # teacher that labels (the curve point's classifier, or the point's forward + backward
+                                             # ensemble), the K reviews it is surest of, and the student's classifier settings (the
+                                             # recipe's defaults: with thousands of texts the student is not few labels)
+    'k5000_seed':      dict(k=5000, bs=64, epochs_clas=(1, 1, 1, 2)),                             # teacher: the forward classifier
     'k10000_seed':     dict(k=10000, bs=64, epochs_clas=(1, 1, 1, 2)),
-}
+    'k10000_bi':       dict(k=10000, teacher='bidirectional', bs=64, epochs_clas=(1, 1, 1, 2)),
+    'k10000_bi_bi':    dict(k=10000, teacher='bidirectional', student='bidirectional', bs=64, epochs_clas=(1, 1, 1, 2)),   # a backward student
+}                                                                                     # too, on the same texts: the point is their ensemble
+SELF_TRAINING_VARIANTS = {'forward': 'self_training', 'bidirectional': 'self_training_bidirectional',   # where each teacher's points go,
+                          'bidirectional_both': 'self_training_ensemble'}                               # and a bidirectional student's
+
+def self_training_teacher(res:dict, work:Path, key:str, settings:dict, out:Path)->tuple[Path, float]:
+    """The model file of the teacher `settings` name for the curve point `key` — its classifier, or the forward + backward ensemble of
+    it and its backward twin, exported into `out` — and the CPU seconds its training took"""
+    from ulmfit_nb.classifier import load_classifier
+    from ulmfit_nb.ensemble import TextEnsemble
+    runs, points = [point_run(work, key)], [res['points'].get(key)]
+    if settings.get('teacher', 'forward') == 'bidirectional':
+        runs.append(point_run(work/'backward', key)); points.append(res.get('variants', {}).get('backward', {}).get('points', {}).get(key))
+    undirected = lambda p: {k: v for k, v in p['settings'].items() if k != 'backwards'}       # the settings both directions share
+    if not all(points) or not all(same(undirected(p), undirected(points[0])) for p in points) or \
+            not same(points[0]['settings'], chosen(res, points[0]['n'], res['pool'])[1]):
+        raise SystemExit(f'{key}: measure the curve first, with --lm-kind backward too for the ensemble (its settings are not the ones the search chooses)')
+    if len(runs) == 1: return runs[0]/'model.pth', points[0]['cpu_seconds']
+    TextEnsemble([load_classifier(d/'model.pth') for d in runs]).export(out/'teacher.pth')
+    return out/'teacher.pth', sum(p['cpu_seconds'] for p in points)
 
 def self_training_point(lm_dir:Path, work:Path, key:str, teacher:Path, texts, y, unlabelled, valid_texts, y_valid, seed:int,
-                        settings:dict, test:TestSet|None, y_unlabelled:np.ndarray|None=None)->dict:
-    """Self-training (MultiFiT's bootstrapping, with ULMFiT's classifier as its own teacher): the classifier of the run `teacher` labels
-    the `unlabelled` texts, and a student starts again from the pretrained encoder on `texts` and the `k` it is surest of. With
-    `y_unlabelled`, how many of those labels are right (a diagnostic: the labels choose nothing)"""
-    from ulmfit_nb.classifier import load_classifier
-    from ulmfit_nb.recipe import confident_labels
-    t0, c0 = time.time(), cpu_seconds()
-    clf = load_classifier(teacher/'model.pth')
-    probs = TestSet(unlabelled, np.zeros(len(unlabelled), int)).probs(clf)
-    rows, classes = confident_labels(probs, settings['k'], clf.classes)
-    y_pseudo = (np.array(clf.classes)[classes] == 'pos').astype(int)
-    c1 = cpu_seconds()
-    r = ulmfit_point(lm_dir, work, key, list(texts) + [unlabelled[i] for i in rows], np.concatenate([y, y_pseudo]), valid_texts, y_valid,
-                     seed, {k: v for k, v in settings.items() if k != 'k'}, test)
-    if y_unlabelled is not None: r['pseudo_accuracy'] = float((y_pseudo == y_unlabelled[rows]).mean())
-    return dict(r, label_seconds=time.time() - t0 - r['wall_seconds'], wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0,
-                label_cpu_seconds=c1 - c0)
+                        settings:dict, test:TestSet|None, y_unlabelled:np.ndarray|None=None, backward_lm:Path|None=None)->dict:
+    """Self-training through the recipe API (`train_self_trained`, MultiFiT's bootstrapping with ULMFiT's classifier as its own teacher):
+    the classifier in the model file `teacher` labels the `unlabelled` texts, and a student starts again from the pretrained encoder
+    on `texts` and the `k` it is surest of — with `backward_lm`, a backward student too, on the same texts (`train_classifier`), and
+    the point is their ensemble. With `y_unlabelled`, how many of those labels are right (a diagnostic: it chooses nothing)"""
+    from ulmfit_nb.recipe import train_classifier, train_self_trained
+    t0, c0, out = time.time(), cpu_seconds(), point_run(work, key).parent
+    csv = labelled_csv(out/'labelled.csv', texts, y, valid_texts, y_valid)
+    classifier = {k: v for k, v in settings.items() if k not in ('k', 'teacher', 'student')}
+    st = train_self_trained(csv, out/'run', unlabelled, lm_dir, teacher=teacher, pseudo_labels=settings['k'], valid_col='is_valid',
+                            seed=seed, show=False, **classifier)
+    r = dict(valid_accuracy=st.metrics['student']['accuracy'], teacher_valid_accuracy=st.metrics['teacher']['accuracy'],
+             train_seconds=time.time() - t0, precision=st.runs['student'].metrics['precision'])
+    if backward_lm is not None:
+        train_classifier(out/'run/student.csv', out/'run_bwd', encoder=backward_lm, valid_col='is_valid', backwards=True, seed=seed, show=False, **classifier)
+        ens = ensemble_point([out/'run/student', out/'run_bwd'], test)
+        r.update({k: ens[k] for k in ('valid_accuracy', 'members_valid', 'accuracy', 'members') if k in ens}, train_seconds=time.time() - t0)
+    elif test is not None: r['accuracy'] = test.accuracy(st.model)
+    if y_unlabelled is not None:                 # the student's rows after the labelled and validation ones are the pseudo-labelled
+        truth, pseudo = dict(zip(unlabelled, np.array(['neg', 'pos'])[y_unlabelled])), pd.read_csv(out/'run/student.csv').iloc[len(y) + len(y_valid):]
+        r['pseudo_accuracy'] = float((pseudo.text.map(truth) == pseudo.label).mean())    # a text twice in IMDb: one of its labels
+    return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
 class EncoderProbe:
     "How much the pretrained encoder in `lm_dir` holds before fine-tuning: logistic regression on its frozen pooled features (--probe)"
@@ -406,25 +436,31 @@ if __name__ == '__main__':
                               f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
     if args.self_train is not None:                                      # the curve's points are the teachers: measured first
         if args.lm_kind != 'words': ap.error('--self-train starts from the curve\'s own points: leave --lm-kind out')
-        st = res.setdefault('variants', {}).setdefault('self_training', dict(points={}))
-        st['lm'] = dict(res['lm'], kind='self_training')
+        variants = res.setdefault('variants', {})
+        st = variants.setdefault('self_training', dict(points={}))          # the search of every teacher, and the forward teacher's points
         test = None if args.self_train else TestSet(test_texts, y_test)
         for n in args.budgets:
             for s in range(1 if args.self_train else args.samples):
                 if n >= len(pool): continue                              # no unlabelled texts left
                 idx = balanced(labels, pool, n, seed=s + 1)
                 teacher_key, rest = f'ulmfit/{len(idx)}/{s}', np.setdiff1d(pool, idx)
-                if not same(res['points'].get(teacher_key, {}).get('settings'), chosen(res, len(idx), len(pool))[1]):
-                    raise SystemExit(f'{teacher_key}: measure the curve first (its settings are not the ones the search chooses)')
                 for name, settings in ([(nm, SELF_TRAINING[nm]) for nm in args.self_train] or [chosen(st, len(idx), len(pool), 'k5000_seed', SELF_TRAINING)]):
-                    key, into = (f'{name}/{len(idx)}/0', st.setdefault('search', {})) if args.self_train else (teacher_key, st['points'])
+                    kind = settings.get('teacher', 'forward') + ('_both' if settings.get('student') == 'bidirectional' else '')
+                    variant = SELF_TRAINING_VARIANTS[kind]
+                    if args.self_train: key, into = f'{name}/{len(idx)}/0', st.setdefault('search', {})
+                    else: key, into = teacher_key, variants.setdefault(variant, dict(points={}))['points']
                     if same(into.get(key, {}).get('settings'), settings): continue
-                    r = self_training_point(lm_dir, work/'self_training', key, point_run(work, teacher_key), [texts[i] for i in idx],
-                                            labels[idx], [texts[i] for i in rest], valid_texts, y_valid, s + 1, settings, test, labels[rest])
+                    where = work/'self_training'/('' if kind == 'forward' else kind)
+                    shutil.rmtree(point_run(where, key).parent, ignore_errors=True); point_run(where, key).parent.mkdir(parents=True)
+                    teacher, teacher_cpu = self_training_teacher(res, work, teacher_key, settings, point_run(where, key).parent)
+                    if not args.self_train:      # the language models the point's classifiers start from: the curve's, or both directions'
+                        variants[variant]['lm'] = dict(res['lm'] if kind == 'forward' else bidirectional_lm(res['lm'], variants['backward']['lm']), kind=variant)
+                    r = self_training_point(lm_dir, where, key, teacher, [texts[i] for i in idx], labels[idx], [texts[i] for i in rest],
+                                            valid_texts, y_valid, s + 1, settings, test, labels[rest],
+                                            Path(variants['backward']['lm']['folder']) if settings.get('student') else None)
                     into[key] = dict(r, settings_name=name, settings=settings, method='ulmfit', n=len(idx), sample=s, machine=here,
-                                     cpu_seconds=r['cpu_seconds'] + res['points'][teacher_key]['cpu_seconds'],   # the teacher's too
-                                     own_cpu_seconds=r['cpu_seconds'])
-                    if test: report(key + ' (self-trained)', into[key])
+                                     cpu_seconds=r['cpu_seconds'] + teacher_cpu, own_cpu_seconds=r['cpu_seconds'])   # the teacher's too
+                    if test: report(f'{key} ({variant})', into[key])
                     else: print(f'  self-training {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                     save(res, out)
         raise SystemExit

@@ -170,7 +170,9 @@ def lm_name(lm:dict, machine:dict|None=None)->str:
     pieces = ' on 15,000 subwords' if lm.get('lm', {}).get('tokenizer') == 'sentencepiece' else ''
     where = f" on {short_cpu(lm['machine'])}" if lm.get('machine') and machine and lm['machine']['cpu'] != machine['cpu'] else ''
     what = {'backward': 'small backward LM', 'bidirectional': 'forward + backward ensemble, small LMs',
-            'self_training': 'self-trained, small LM'}.get(lm.get('kind'), 'small LM')
+            'self_training': 'self-trained, small LM',
+            'self_training_bidirectional': 'self-trained by the forward + backward ensemble, small LMs',
+            'self_training_ensemble': 'forward + backward, both self-trained by their ensemble, small LMs'}.get(lm.get('kind'), 'small LM')
     return f'ulmfit_nb ({what}{pieces} pretrained {lm["wall"] / 60:.0f} min{where})'
 
 def few_label_names(r:dict)->dict:
@@ -218,7 +220,8 @@ def plot_few_labels(r:dict):
     fig, ax = plt.subplots(figsize=(7, 7), dpi=100)
     fig.subplots_adjust(left=0.1, right=0.97, top=0.97, bottom=0.43)      # the legend below the axes: the lines stay in view
     colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue', ulmfit_subwords='tab:purple', ulmfit_backward='tab:gray',
-                  ulmfit_bidirectional='tab:red', ulmfit_self_training='tab:cyan')
+                  ulmfit_bidirectional='tab:red', ulmfit_self_training='tab:cyan', ulmfit_self_training_bidirectional='tab:brown',
+                  ulmfit_self_training_ensemble='tab:olive')
     for m, label in few_label_names(r).items():
         d = s[s.method == m]
         if d.empty: continue
@@ -240,7 +243,9 @@ def few_labels_search_table(r:dict)->pd.DataFrame:
     rows = {}
     for v in few_labels_search(r)[0].values():
         s = v['settings']
-        name = (f'{s["k"]:,} pseudo-labels, ' if s.get('k') else '') + f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}' + \
+        name = ('forward + backward teacher, ' if s.get('teacher') == 'bidirectional' else '') + \
+               ('forward + backward students, ' if s.get('student') == 'bidirectional' else '') + \
+               (f'{s["k"]:,} pseudo-labels, ' if s.get('k') else '') + f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}' + \
                (f', lr {s["lr_clas"]:g}' if s.get('lr_clas') else '')
         steps = (v['n'] + s.get('k', 0)) // s['bs'] * sum(s['epochs_clas'])    # whole batches only; a self-trained student's pseudo-labels too
         rows.setdefault(name, {})[f'{v["n"]:,} labels'] = f'{v["valid_accuracy"]:.1%} ({steps:,} steps, {v["wall_seconds"] / 60:.1f} min)'
@@ -267,17 +272,24 @@ def few_labels_ensemble_table(r:dict)->pd.DataFrame:
     return t.set_index(['labelled reviews', 'sample'])
 
 def few_labels_self_training_table(r:dict)->pd.DataFrame:
-    """Each sample self-training was measured on: the test accuracy of the curve's classifier (the teacher), of the student, and of the
-    better linear model on the same sample; how many of the student's pseudo-labels were right, and the CPU minutes of the whole point"""
+    """Each teacher and sample self-training was measured on: the test accuracy of the teacher (the curve's classifier, or its forward +
+    backward ensemble), of the student, and of the better linear model on the same sample; how many of the student's pseudo-labels were
+    right, and the CPU minutes of the whole point (the teachers' too)"""
+    v = r.get('variants', {})
     best_linear = lambda k: max(r['points'][lk]['accuracy'] for m in few_label_methods if (lk := k.replace('ulmfit/', f'{m}/')) in r['points'] and m != 'ulmfit')
-    rows = [{'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'pseudo-labels': f"{p['settings']['k']:,}",
-             'right': f"{p['pseudo_accuracy']:.1%}", 'teacher': r['points'][k]['accuracy'], 'student': p['accuracy'],
+    ensembles = v.get('bidirectional', {}).get('points', {})
+    teachers = {'self_training': ('forward', r['points']), 'self_training_bidirectional': ('forward + backward', ensembles),
+                'self_training_ensemble': ('forward + backward, two students', ensembles)}
+    rows = [{'teacher': name, 'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'pseudo-labels': f"{p['settings']['k']:,}",
+             'right': f"{p['pseudo_accuracy']:.1%}", 'teacher accuracy': teacher[k]['accuracy'], 'student': p['accuracy'],
              'better linear model': best_linear(k), 'CPU': f"{p['cpu_seconds'] / 60:.0f} min"}
-            for k, p in sorted(r.get('variants', {}).get('self_training', {}).get('points', {}).items(), key=lambda kv: (kv[1]['n'], kv[1]['sample']))]
-    t = pd.DataFrame(rows, columns=['labelled reviews', 'sample', 'pseudo-labels', 'right', 'teacher', 'student', 'better linear model', 'CPU'])
-    t.insert(6, 'student - teacher', [f'{d * 100:+.1f} points' for d in t.student - t.teacher])
-    for c in ('teacher', 'student', 'better linear model'): t[c] = t[c].map(lambda a: f'{a:.1%}')
-    return t.set_index(['labelled reviews', 'sample'])
+            for variant, (name, teacher) in teachers.items()
+            for k, p in sorted(v.get(variant, {}).get('points', {}).items(), key=lambda kv: (kv[1]['n'], kv[1]['sample']))]
+    t = pd.DataFrame(rows, columns=['teacher', 'labelled reviews', 'sample', 'pseudo-labels', 'right', 'teacher accuracy', 'student',
+                                    'better linear model', 'CPU'])
+    t.insert(7, 'student - teacher', [f'{d * 100:+.1f} points' for d in t.student - t['teacher accuracy']])
+    for c in ('teacher accuracy', 'student', 'better linear model'): t[c] = t[c].map(lambda a: f'{a:.1%}')
+    return t.set_index(['teacher', 'labelled reviews', 'sample'])
 
 def few_labels_lm_table(r:dict, budgets:tuple=(100, 1000))->pd.DataFrame:
     """A row per language model ULMFiT started from: its pieces, epochs, time, perplexity per word on the 1,000 test texts, then at each
@@ -285,7 +297,7 @@ def few_labels_lm_table(r:dict, budgets:tuple=(100, 1000))->pd.DataFrame:
     s, rows, lms = few_labels_summary(r), {}, few_labels_lms(r)
     yardsticks = {st['folder']: st['yardstick'] for v in lms.values() for st in v['lm'].get('stages', []) if 'yardstick' in st}
     order = lambda m: (0 if m.startswith('ulmfit_earlier') else 1 if m == 'ulmfit' else 2, m)   # the oldest first, the variants last
-    for m, v in sorted(((m, v) for m, v in lms.items() if v['lm'].get('kind') != 'self_training'), key=lambda kv: order(kv[0])):   # its LM is the curve's
+    for m, v in sorted(((m, v) for m, v in lms.items() if not v['lm'].get('kind', '').startswith('self_training')), key=lambda kv: order(kv[0])):   # their LMs are the curve's
         lm, stages = v['lm'], v['lm'].get('stages', [v['lm']])
         yard = yardsticks.get(lm['folder'], {})
         row = {'tokens': f"{lm['lm']['vocab']:,} {'subwords' if lm['lm'].get('tokenizer') == 'sentencepiece' else 'words'}",

@@ -119,7 +119,12 @@ _examples = {
       --epochs-clas 1,1,1,4 --out runs/imdb_clf
   ulmfit classify --data labelled.csv --valid-col is_valid \\
       --encoder runs/my_lm --unlabelled unlabelled.txt \\
-      --pseudo-labels 10000 --out runs/self_trained   # self-training''',
+      --pseudo-labels 10000 --out runs/self_trained   # self-training
+  ulmfit train --bidirectional --data labelled.csv --valid-col is_valid \\
+      --out runs/bi                   # then its ensemble labels:
+  ulmfit classify --data labelled.csv --valid-col is_valid \\
+      --encoder runs/bi/fwd --unlabelled unlabelled.txt \\
+      --teacher runs/bi/model.pth --out runs/self_trained_bi''',
     'predict': '''examples:
   ulmfit predict --model runs/demo/model.pth "A wonderful film." "Dull."
   ulmfit predict --model runs/demo/model.pth --file reviews.txt \\
@@ -177,6 +182,8 @@ def _self_training_options(c:argparse.ArgumentParser):
                    '(--out/student, exported as --out/model.pth) learns from the labelled texts and the --pseudo-labels it is surest of')
     c.add_argument('--pseudo-labels', type=int, metavar='N', help='with --unlabelled: how many of them the second classifier learns '
                    'from, as many of each class (default: 10000, or half of them if fewer)')
+    c.add_argument('--teacher', metavar='FILE', help='with --unlabelled: a classifier already trained on the labelled texts labels them '
+                   'instead of one trained here — a model.pth, such as the ensemble of `ulmfit train --bidirectional`')
 
 def _predict_options(c:argparse.ArgumentParser):
     c.add_argument('texts', nargs='*', metavar='TEXT', help='texts to classify')
@@ -213,11 +220,11 @@ def _classify_command(args:argparse.Namespace):
     "`ulmfit classify`: the recipe's `train_classifier` (`train_self_trained` with `--unlabelled`)"
     from ulmfit_nb.recipe import train_classifier, train_self_trained
     settings = _settings(args, 'classify')
+    self_training = {k: getattr(args, k) for k in ('teacher', 'pseudo_labels') if getattr(args, k) is not None}
     if args.unlabelled is None:
-        if args.pseudo_labels is not None: raise InputError('`pseudo_labels` is for self-training: give `unlabelled` too (the texts to label)')
+        if self_training: raise InputError(f'`{next(iter(self_training))}` is for self-training: give `unlabelled` too (the texts to label)')
         return train_classifier(args.data, args.out, resume=args.resume, show=False, **settings)
-    pseudo = {} if args.pseudo_labels is None else {'pseudo_labels': args.pseudo_labels}
-    train_self_trained(args.data, args.out, args.unlabelled, settings.pop('encoder'), resume=args.resume, show=False, **pseudo, **settings)
+    train_self_trained(args.data, args.out, args.unlabelled, settings.pop('encoder'), resume=args.resume, show=False, **self_training, **settings)
 
 # %% ../nbs/13_cli.ipynb #2462ba91
 def _predict_command(args:argparse.Namespace):
@@ -239,7 +246,7 @@ def _eval_command(args:argparse.Namespace):
                         args.device, args.precision, args.out, args.overwrite)))
 
 # %% ../nbs/13_cli.ipynb #cef13c8e
-_flags = {*RecipeConfig.__dataclass_fields__, 'out', 'resume', 'model', 'file', 'overwrite', 'unlabelled', 'pseudo_labels'}   # the settings and parameters that are options
+_flags = {*RecipeConfig.__dataclass_fields__, 'out', 'resume', 'model', 'file', 'overwrite', 'unlabelled', 'pseudo_labels', 'teacher'}   # the settings and parameters that are options
 _switches = {'regression', 'backwards', 'resume', 'overwrite'}                                    # options that take no value
 _re_setting = re.compile(r"\b(\w+)=('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,:;)]+)|`(\w+)`")
 

@@ -488,13 +488,31 @@ def _unlabelled_texts(unlabelled:str|Path|list, text_col:str='text')->list:
     if not texts: raise InputError(f'unlabelled={str(unlabelled)!r} holds no texts')
     return texts
 
+# %% ../nbs/12_recipe.ipynb #5e1f0a13
+def _teacher_file(teacher:str|Path|None, rows:pd.DataFrame, out:Path, resume:bool)->Path:
+    "The model file of the classifier that labels: `teacher` (a model.pth, or the run folder holding one), checked, or out/teacher's"
+    fname = (out/'teacher' if teacher is None else Path(teacher).expanduser()).resolve()
+    fname = fname if fname.suffix == '.pth' else fname/'model.pth'
+    if teacher is not None:
+        if not fname.is_file(): raise InputError(f'teacher={str(teacher)!r}: no model.pth there (give the model.pth a train, train_classifier or train_bidirectional run exported)')
+        clf = load_classifier(fname)
+        if clf.kind == 'regression': raise InputError(f'teacher={str(teacher)!r} is a regression model: self-training needs a classifier')
+        if unknown := sorted(set(rows.label) - set(clf.classes)):
+            raise InputError(f'teacher={str(teacher)!r} knows the classes {clf.classes}, not the labels {unknown[:5]} of the data: give a teacher trained on them')
+    if resume and (out/'student.csv').exists() and (was := json.loads((out/'pseudo_labels.json').read_text()).get('teacher_model', str(fname))) != str(fname):
+        raise InputError(f"teacher={str(teacher)!r}: the student's data in {out} were labelled by {was}: give that teacher, or a new `out`")
+    return fname
+
 # %% ../nbs/12_recipe.ipynb #5e1f0a07
-def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:Path, workers:int|None)->dict:
-    "Write into `out` student.csv: `rows`, then the `k` `unlabelled` texts the classifier in `teacher` is surest of, with its labels"
-    clf = load_classifier(teacher/'model.pth')
-    probs = clf.predict_texts(unlabelled, n_workers=workers, progress=False)[1]
-    picked, classes = confident_labels(probs, k, clf.classes)
-    record = dict(unlabelled=len(unlabelled), pseudo_labels=len(picked), lowest_confidence=round(float(probs[picked, classes].min()), 4))
+def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:Path, device:str, workers:int|None)->dict:
+    """Write into `out` student.csv: `rows`, then the `k` `unlabelled` texts the classifier `teacher` (a model file) is surest of,
+    with its labels; and pseudo_labels.json: what was picked, and the teacher's report on the validation rows"""
+    clf, valid = load_classifier(teacher, device=pick_device(device)), rows[rows.is_valid]
+    probs = clf.predict_texts(unlabelled + valid.text.tolist(), n_workers=workers, progress=False)[1]   # (unlabelled + valid, classes)
+    picked, classes = confident_labels(probs[:len(unlabelled)], k, clf.classes)
+    record = dict(teacher_model=str(teacher), unlabelled=len(unlabelled), pseudo_labels=len(picked),
+                  lowest_confidence=round(float(probs[picked, classes].min()), 4),
+                  teacher=classification_report(probs[len(unlabelled):], valid.label.map(clf.classes.index).tolist(), clf.classes))
     atomic_write_text(out/'pseudo_labels.json', json.dumps(record, indent=1))       # first: student.csv says both are written
     pseudo = pd.DataFrame(dict(text=[unlabelled[i] for i in picked], label=np.array(clf.classes)[classes], is_valid=False))
     atomic_write_text(out/'student.csv', pd.concat([rows, pseudo]).to_csv(index=False))
@@ -503,9 +521,10 @@ def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:P
 # %% ../nbs/12_recipe.ipynb #5e1f0a09
 @delegates(RecipeConfig, but=_not_for('classify') + ['regression'])
 def train_self_trained(data:str|Path,             # labelled texts with fixed validation texts: a CSV with `valid_col`, or a folder with valid/ or test/
-                       out:str|Path,              # the folder of the two runs (teacher/, student/), the student's data and model
+                       out:str|Path,              # the folder of the runs (teacher/, student/), the student's data and model
                        unlabelled:str|Path|list,  # texts without labels: a list, a .txt/.csv/.tsv/.jsonl file or a folder of .txt files
-                       encoder:str|Path,          # the folder of a train_lm (or train) run: both classifiers start from its encoder
+                       encoder:str|Path,          # the folder of a train_lm (or train) run: the student (and a teacher trained here) starts from its encoder
+                       teacher:str|Path|None=None,   # a classifier trained on `data` (its model.pth: one run's, or train_bidirectional's ensemble); None: train one
                        pseudo_labels:int|None=None,  # the unlabelled texts the student learns from, as many of each class (None: 10,000, or half of them if fewer)
                        resume:bool=False,         # go on with the runs in `out`
                        show:bool|None=None,       # show the student's loss curves at the end (default: in a notebook)
@@ -515,26 +534,29 @@ def train_self_trained(data:str|Path,             # labelled texts with fixed va
     if out.is_dir() and any(out.iterdir()) and not resume:
         raise InputError(f'out={str(out)!r} is not empty: give a new folder, or resume=True to go on with the run there')
     given, cfg = {**_given(data, settings), 'encoder': encoder}, RecipeConfig(data=data, **settings)
+    _check_given('classify', given)
     if cfg.regression: raise InputError('regression=True: self-training picks the texts a classifier is surest of, so it needs classes')
     rows = _labelled_rows(resolve_source(cfg.data, cfg.text_col, cfg.label_col, cfg.valid_col))       # checked before any training
-    texts = _unlabelled_texts(unlabelled, cfg.text_col)
+    texts, labeller = _unlabelled_texts(unlabelled, cfg.text_col), _teacher_file(teacher, rows, out, resume)
     pseudo_labels = ifnone(pseudo_labels, min(10000, len(texts) // 2))     # 10,000: a little better than 5,000 on IMDb (performance page)
     if not 1 <= pseudo_labels <= len(texts): raise InputError(f'pseudo_labels={pseudo_labels}: give a number from 1 to the {len(texts)} unlabelled texts')
-    with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
-    teacher = _run('classify', out/'teacher', resume and (out/'teacher').exists(), given, show=False)
-    if rank_distrib() == 0 and not (out/'student.csv').exists(): _student_data(teacher.path, rows, texts, pseudo_labels, out, cfg.workers)
+    runs = dict(teacher=None)
+    if teacher is None:
+        with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
+        runs['teacher'] = _run('classify', out/'teacher', resume and (out/'teacher').exists(), given, show=False)
+    if rank_distrib() == 0 and not (out/'student.csv').exists():
+        _student_data(labeller, rows, texts, pseudo_labels, out, cfg.device, cfg.workers)
     distrib_barrier()
     with rank0_prints(): print(f'\n=== the student: {out/"student"} ===')
-    student = _run('classify', out/'student', resume and (out/'student').exists(),
-                   {**given, 'data': str(out/'student.csv'), 'text_col': 'text', 'label_col': 'label', 'valid_col': 'is_valid'}, show=show)
-    runs = dict(teacher=teacher, student=student)
-    if rank_distrib(): return RunResult(out, student.config, None, runs=runs)
+    runs['student'] = _run('classify', out/'student', resume and (out/'student').exists(),
+                           {**given, 'data': str(out/'student.csv'), 'text_col': 'text', 'label_col': 'label', 'valid_col': 'is_valid'}, show=show)
+    if rank_distrib(): return RunResult(out, runs['student'].config, None, runs=runs)
     atomic_write(out/'model.pth', lambda f: f.write((out/'student/model.pth').read_bytes()))
     metrics = dict(kind='train_self_trained', wall_seconds=round(time.time() - t0, 1), **json.loads((out/'pseudo_labels.json').read_text()),
-                   teacher=teacher.metrics['stages']['evaluate'], student=student.metrics['stages']['evaluate'])
+                   student=runs['student'].metrics['stages']['evaluate'])
     atomic_write_text(out/'metrics.json', json.dumps(metrics, indent=1))
     print(f'Teacher accuracy {metrics["teacher"]["accuracy"]:.4f}, student {metrics["student"]["accuracy"]:.4f}. The student is {out/"model.pth"}')
-    return RunResult(out, student.config, metrics, runs=runs)
+    return RunResult(out, runs['student'].config, metrics, runs=runs)
 
 # %% ../nbs/12_recipe.ipynb #75cd8b12
 def check_out(out:str|Path,           # the file to write
