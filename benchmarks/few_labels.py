@@ -42,7 +42,8 @@ starts again from the forward encoder on the budget's labels and the K reviews t
 (SELF_TRAINING: the teacher, K and the student's settings, chosen like SEARCH's). The points go under `variants.self_training`
 (the forward teacher: measured by an earlier version of this benchmark that did the same steps itself) or
 `variants.self_training_bidirectional`; a student's CPU seconds include its teachers'; `pseudo_accuracy`, how many of its
-pseudo-labels are right, is a diagnostic that chooses nothing.
+pseudo-labels are right, is a diagnostic that chooses nothing. A point measured again because the search now chooses other
+settings keeps its earlier result under `replaced`.
 ULMFiT's points and search from an earlier language model move to `earlier` in the JSON, with that
 model's record: the first curve's model was three cycles (1 + 1 + 0.8 epochs, `--epochs-lm 1`, then
 `--pretrained` the run before with `--epochs-lm 0+1` and `0+0.8` at `--lr-lm 0.005`). ULMFiT's settings
@@ -301,6 +302,8 @@ SELF_TRAINING = {                            # the self-training settings tried 
                                              # recipe's defaults: with thousands of texts the student is not few labels)
     'k5000_seed':      dict(k=5000, bs=64, epochs_clas=(1, 1, 1, 2)),                             # teacher: the forward classifier
     'k10000_seed':     dict(k=10000, bs=64, epochs_clas=(1, 1, 1, 2)),
+    'k15000_seed':     dict(k=15000, bs=64, epochs_clas=(1, 1, 1, 2)),
+    'k20000_seed':     dict(k=20000, bs=64, epochs_clas=(1, 1, 1, 2)),
     'k10000_bi':       dict(k=10000, teacher='bidirectional', bs=64, epochs_clas=(1, 1, 1, 2)),
     'k10000_bi_bi':    dict(k=10000, teacher='bidirectional', student='bidirectional', bs=64, epochs_clas=(1, 1, 1, 2)),   # a backward student
 }                                                                                     # too, on the same texts: the point is their ensemble
@@ -450,6 +453,8 @@ if __name__ == '__main__':
                     if args.self_train: key, into = f'{name}/{len(idx)}/0', st.setdefault('search', {})
                     else: key, into = teacher_key, variants.setdefault(variant, dict(points={}))['points']
                     if same(into.get(key, {}).get('settings'), settings): continue
+                    if key in into and not args.self_train:      # measured with the settings an earlier search chose: kept apart
+                        variants[variant].setdefault('replaced', {})[f"{into[key]['settings_name']}/{key}"] = into[key]
                     where = work/'self_training'/('' if kind == 'forward' else kind)
                     shutil.rmtree(point_run(where, key).parent, ignore_errors=True); point_run(where, key).parent.mkdir(parents=True)
                     teacher, teacher_cpu = self_training_teacher(res, work, teacher_key, settings, point_run(where, key).parent)

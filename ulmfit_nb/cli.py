@@ -119,7 +119,7 @@ _examples = {
       --epochs-clas 1,1,1,4 --out runs/imdb_clf
   ulmfit classify --data labelled.csv --valid-col is_valid \\
       --encoder runs/my_lm --unlabelled unlabelled.txt \\
-      --pseudo-labels 10000 --out runs/self_trained   # self-training
+      --pseudo-labels 15000 --out runs/self_trained   # self-training
   ulmfit train --bidirectional --data labelled.csv --valid-col is_valid \\
       --out runs/bi                   # then its ensemble labels:
   ulmfit classify --data labelled.csv --valid-col is_valid \\
@@ -181,7 +181,7 @@ def _self_training_options(c:argparse.ArgumentParser):
                    'line), .csv/.tsv or .jsonl file, or a folder of .txt files. The classifier (--out/teacher) labels them; a second one '
                    '(--out/student, exported as --out/model.pth) learns from the labelled texts and the --pseudo-labels it is surest of')
     c.add_argument('--pseudo-labels', type=int, metavar='N', help='with --unlabelled: how many of them the second classifier learns '
-                   'from, as many of each class (default: 10000, or half of them if fewer)')
+                   'from, as many of each class (default: 15000, or two thirds of them if fewer)')
     c.add_argument('--teacher', metavar='FILE', help='with --unlabelled: a classifier already trained on the labelled texts labels them '
                    'instead of one trained here — a model.pth, such as the ensemble of `ulmfit train --bidirectional`')
 
