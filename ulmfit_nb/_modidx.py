@@ -501,6 +501,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'ulmfit_nb.sources.labelled_texts': ('sources.html#labelled_texts', 'ulmfit_nb/sources.py'),
                                    'ulmfit_nb.sources.lm_loaders': ('sources.html#lm_loaders', 'ulmfit_nb/sources.py'),
                                    'ulmfit_nb.sources.read_rows': ('sources.html#read_rows', 'ulmfit_nb/sources.py'),
+                                   'ulmfit_nb.sources.read_text_files': ('sources.html#read_text_files', 'ulmfit_nb/sources.py'),
                                    'ulmfit_nb.sources.resolve_source': ('sources.html#resolve_source', 'ulmfit_nb/sources.py')},
             'ulmfit_nb.tokenize': { 'ulmfit_nb.tokenize.Numericalize': ('tokenize.html#numericalize', 'ulmfit_nb/tokenize.py'),
                                     'ulmfit_nb.tokenize.Numericalize.__call__': ( 'tokenize.html#numericalize.__call__',

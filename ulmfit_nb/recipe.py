@@ -15,7 +15,6 @@ from fastcore.imports import IN_NOTEBOOK
 from fastcore.basics import ifnone
 from fastcore.meta import delegates
 from fastai.basics import Adam, accuracy, rmse, set_seed
-from fastai.data.transforms import get_files
 from fastai.metrics import Perplexity
 from fastai.torch_core import distrib_barrier, num_distrib, rank_distrib
 
@@ -30,7 +29,7 @@ from .classifier import TextClassifier, fine_tune_ulmfit, load_classifier, scale
 from .distributed import errors_shared, rank0_first, rank0_prints, setup_distributed
 from .ensemble import TextEnsemble
 from .config import RecipeConfig, machine_settings, parse_lm_epochs, resume_config, run_settings
-from .sources import DataSource, data_fingerprint, iter_texts, labelled_texts, lm_loaders, clas_loaders, read_rows, resolve_source
+from .sources import DataSource, data_fingerprint, iter_texts, labelled_texts, lm_loaders, clas_loaders, read_rows, read_text_files, resolve_source
 from .runs import EpochLog, RunFolder
 from .reports import Report, classification_report, plot_losses, regression_report, save_valid_outputs, write_metrics
 
@@ -472,9 +471,9 @@ def _labelled_rows(src:DataSource)->pd.DataFrame:
         df = read_rows(src)
         return pd.DataFrame(dict(text=df[src.text_col].astype(str), label=df[src.label_col].astype(str), is_valid=df[src.valid_col].astype(bool)))
     if src.kind == 'folder' and src.valid:
-        files = [(f, split == src.valid) for split in (src.train, src.valid) for f in sorted(get_files(src.path/split, extensions=['.txt'], recurse=True))]
-        return pd.DataFrame(dict(text=[f.read_text(encoding='utf-8') for f, _ in files], label=[f.parent.name for f, _ in files],
-                                 is_valid=[v for _, v in files]))
+        splits = {split: read_text_files(src.path/split) for split in (src.train, src.valid)}     # (texts, labels) each
+        return pd.DataFrame(dict(text=[t for texts, _ in splits.values() for t in texts], label=[l for _, labels in splits.values() for l in labels],
+                                 is_valid=[split == src.valid for split, (texts, _) in splits.items() for _ in texts]))
     raise InputError(f'{src.name}: self-training measures the student on the teacher\'s validation texts, so it needs them fixed: give '
                      '`valid_col` (a CSV column marking them) or a folder with a valid/ or test/ folder')
 
@@ -482,7 +481,7 @@ def _labelled_rows(src:DataSource)->pd.DataFrame:
 def _unlabelled_texts(unlabelled:str|Path|list, text_col:str='text')->list:
     "The texts of `unlabelled`: a list of texts, a .txt (one per line), .csv/.tsv or .jsonl file, or a folder of .txt files"
     if isinstance(unlabelled, (list, tuple)): texts = [str(t) for t in unlabelled]
-    elif (p := Path(unlabelled).expanduser()).is_dir(): texts = [f.read_text(encoding='utf-8') for f in sorted(get_files(p, extensions=['.txt'], recurse=True))]
+    elif (p := Path(unlabelled).expanduser()).is_dir(): texts = read_text_files(p)[0]
     elif p.is_file(): texts = [t for chunk in iter_texts(p, text_col) for t in chunk]
     else: raise InputError(f'unlabelled={str(unlabelled)!r}: no such file or folder')
     if not texts: raise InputError(f'unlabelled={str(unlabelled)!r} holds no texts')
@@ -504,11 +503,11 @@ def _teacher_file(teacher:str|Path|None, rows:pd.DataFrame, out:Path, resume:boo
     return fname
 
 # %% ../nbs/12_recipe.ipynb #5e1f0a07
-def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:Path, device:str, workers:int|None)->dict:
+def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:Path, cfg:RecipeConfig)->dict:
     """Write into `out` student.csv: `rows`, then the `k` `unlabelled` texts the classifier `teacher` (a model file) is surest of,
     with its labels; and pseudo_labels.json: what was picked, and the teacher's report on the validation rows"""
-    clf, valid = load_classifier(teacher, device=pick_device(device)), rows[rows.is_valid]
-    probs = clf.predict_texts(unlabelled + valid.text.tolist(), n_workers=workers, progress=False)[1]   # (unlabelled + valid, classes)
+    clf, valid = load_model(teacher, cfg.device, cfg.precision), rows[rows.is_valid]      # load_model: below, with evaluate
+    probs = clf.predict_texts(unlabelled + valid.text.tolist(), bs=2 * cfg.bs, n_workers=cfg.workers, progress=False)[1]   # (unlabelled + valid, classes)
     picked, classes = confident_labels(probs[:len(unlabelled)], k, clf.classes)
     record = dict(teacher_model=str(teacher), unlabelled=len(unlabelled), pseudo_labels=len(picked),
                   lowest_confidence=round(float(probs[picked, classes].min()), 4),
@@ -545,7 +544,7 @@ def train_self_trained(data:str|Path,             # labelled texts with fixed va
         with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
         runs['teacher'] = _run('classify', out/'teacher', resume and (out/'teacher').exists(), given, show=False)
     if rank_distrib() == 0 and not (out/'student.csv').exists():
-        _student_data(labeller, rows, texts, pseudo_labels, out, cfg.device, cfg.workers)
+        _student_data(labeller, rows, texts, pseudo_labels, out, cfg)
     distrib_barrier()
     with rank0_prints(): print(f'\n=== the student: {out/"student"} ===')
     runs['student'] = _run('classify', out/'student', resume and (out/'student').exists(),

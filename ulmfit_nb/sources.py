@@ -20,7 +20,7 @@ from .data import TextDataLoaders
 
 # %% auto #0
 __all__ = ['lm_valid_share', 'lm_valid_max', 'predict_chunk', 'DataSource', 'resolve_source', 'read_rows', 'lm_loaders',
-           'few_labels_bs', 'clas_loaders', 'data_fingerprint', 'labelled_texts', 'iter_texts']
+           'few_labels_bs', 'clas_loaders', 'data_fingerprint', 'read_text_files', 'labelled_texts', 'iter_texts']
 
 # %% ../nbs/09_sources.ipynb #c27b8590
 @dataclass
@@ -239,6 +239,16 @@ def data_fingerprint(src:DataSource)->str:
             h.update(f'{f.relative_to(src.path)}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
     return h.hexdigest()
 
+# %% ../nbs/09_sources.ipynb #5e1f0e01
+def read_text_files(path:Path)->tuple[list, list]:
+    "The texts of the .txt files under `path`, in sorted order, and the names of their folders (a folder source's labels)"
+    files, texts = sorted(_text_files(path)), []
+    for f in files:
+        try: texts.append(f.read_text(encoding='utf-8'))
+        except UnicodeDecodeError: raise _not_utf8(f) from None
+        except OSError as e: raise InputError(f'{f} could not be read ({e.strerror})') from None
+    return texts, [f.parent.name for f in files]
+
 # %% ../nbs/09_sources.ipynb #00e990ac
 def labelled_texts(src:DataSource, regression:bool=False)->tuple[list, list]:
     "(texts, labels) to evaluate on: a CSV's validation rows (all rows without `valid_col`), or a folder's test texts"
@@ -246,12 +256,7 @@ def labelled_texts(src:DataSource, regression:bool=False)->tuple[list, list]:
         df = read_rows(src, regression, two_classes=False)
         if src.valid_col is not None: df = df[_valid_mask(df, src)]
         return df[src.text_col].astype(str).tolist(), df[src.label_col].tolist()
-    folder = next((src.path/v for v in ('test', 'valid') if (src.path/v).is_dir()), src.path)
-    files = sorted(_text_files(folder))
-    def read(f):
-        try: return f.read_text(encoding='utf-8')
-        except (UnicodeDecodeError, OSError) as e: raise InputError(f'{f} could not be read as UTF-8 text ({e})') from None
-    return [read(f) for f in files], [f.parent.name for f in files]
+    return read_text_files(next((src.path/v for v in ('test', 'valid') if (src.path/v).is_dir()), src.path))
 
 # %% ../nbs/09_sources.ipynb #a519070c
 predict_chunk = 2048      # texts read, classified and written at a time
