@@ -39,11 +39,13 @@ log-loss over the words), which compares across tokenizers.
 `train_self_trained`: each curve point's classifier — or its forward + backward ensemble (`--lm-kind backward` measured first) —
 labels the rest of the pool (the train reviews in neither its budget nor the validation set, their labels unread), and a student
 starts again from the forward encoder on the budget's labels and the K reviews the teacher is surest of, half of each class
-(SELF_TRAINING: the teacher, K and the student's settings, chosen like SEARCH's). The points go under `variants.self_training`
+(SELF_TRAINING: the teacher — in the search also another setting's student, a second round —, K and the student's settings,
+chosen like SEARCH's; a curve point takes at most two thirds of the reviews it labels, the recipe's rule, and records how many
+it took as `pseudo_labels`). The points go under `variants.self_training`
 (the forward teacher: measured by an earlier version of this benchmark that did the same steps itself) or
 `variants.self_training_bidirectional`; a student's CPU seconds include its teachers'; `pseudo_accuracy`, how many of its
 pseudo-labels are right, is a diagnostic that chooses nothing. A point measured again because the search now chooses other
-settings keeps its earlier result under `replaced`.
+settings — the curve's, a variant's, an ensemble's or a student's — keeps its earlier result under `replaced`, beside `points`.
 ULMFiT's points and search from an earlier language model move to `earlier` in the JSON, with that
 model's record: the first curve's model was three cycles (1 + 1 + 0.8 epochs, `--epochs-lm 1`, then
 `--pretrained` the run before with `--epochs-lm 0+1` and `0+0.8` at `--lr-lm 0.005`). ULMFiT's settings
@@ -255,11 +257,12 @@ SEARCH = {                                   # the ULMFiT classifier settings tr
 
 def chosen(res:dict, n:int, pool:int, default:str='seed', settings:dict=SEARCH)->tuple[str, dict]:
     """The search's settings with the best validation accuracy at the budget searched nearest to `n`, with the newest language model
-    searched there (else `default` of `settings`: the recipe's)"""
-    if n >= pool: return default, settings[default]   # the whole pool: the recipe's defaults, the schedule that fits the issue's classifier hour
+    searched there (else `default` of `settings`: the recipe's). The whole pool takes only a search of the whole pool: its classifier
+    is the longest, and the issue gives it an hour"""
     searches = [s for s in [res.get('search')] + [e['search'] for e in reversed(res.get('earlier', []))] if s]    # the newest first
-    if not searches: return default, settings[default]
-    near = min({v['n'] for s in searches for v in s.values()}, key=lambda b: abs(np.log(b / n)))
+    budgets = {v['n'] for s in searches for v in s.values() if (v['n'] >= pool) == (n >= pool)}
+    if not budgets: return default, settings[default]
+    near = min(budgets, key=lambda b: abs(np.log(b / n)))
     runs = next(runs for s in searches if (runs := [v for v in s.values() if v['n'] == near]))
     best = max(runs, key=lambda v: v['valid_accuracy'])
     return best['settings_name'], best['settings']
@@ -306,15 +309,22 @@ SELF_TRAINING = {                            # the self-training settings tried 
     'k20000_seed':     dict(k=20000, bs=64, epochs_clas=(1, 1, 1, 2)),
     'k10000_bi':       dict(k=10000, teacher='bidirectional', bs=64, epochs_clas=(1, 1, 1, 2)),
     'k10000_bi_bi':    dict(k=10000, teacher='bidirectional', student='bidirectional', bs=64, epochs_clas=(1, 1, 1, 2)),   # a backward student
-}                                                                                     # too, on the same texts: the point is their ensemble
+                                                                                      # too, on the same texts: the point is their ensemble
+    'k15000_round2':   dict(k=15000, teacher='k15000_seed', bs=64, epochs_clas=(1, 1, 1, 2)),   # a second round: k15000_seed's student teaches
+    'k15000_x2':       dict(k=15000, bs=64, epochs_clas=(2, 2, 2, 4)),                           # the student's epochs doubled
+}
 SELF_TRAINING_VARIANTS = {'forward': 'self_training', 'bidirectional': 'self_training_bidirectional',   # where each teacher's points go,
                           'bidirectional_both': 'self_training_ensemble'}                               # and a bidirectional student's
 
 def self_training_teacher(res:dict, work:Path, key:str, settings:dict, out:Path)->tuple[Path, float]:
     """The model file of the teacher `settings` name for the curve point `key` — its classifier, or the forward + backward ensemble of
-    it and its backward twin, exported into `out` — and the CPU seconds its training took"""
+    it and its backward twin, exported into `out`, or (in the search) the student of another setting — and the CPU seconds its training took"""
     from ulmfit_nb.classifier import load_classifier
     from ulmfit_nb.ensemble import TextEnsemble
+    if settings.get('teacher') in SELF_TRAINING:         # a second round, searched only: the first round's student of the same labels
+        first = f"{settings['teacher']}/{key.split('/', 1)[1]}"
+        if first not in res.get('variants', {}).get('self_training', {}).get('search', {}): raise SystemExit(f'search {first} first')
+        return point_run(work/'self_training', first).parent/'run/model.pth', res['variants']['self_training']['search'][first]['cpu_seconds']
     runs, points = [point_run(work, key)], [res['points'].get(key)]
     if settings.get('teacher', 'forward') == 'bidirectional':
         runs.append(point_run(work/'backward', key)); points.append(res.get('variants', {}).get('backward', {}).get('points', {}).get(key))
@@ -327,18 +337,20 @@ def self_training_teacher(res:dict, work:Path, key:str, settings:dict, out:Path)
     return out/'teacher.pth', sum(p['cpu_seconds'] for p in points)
 
 def self_training_point(lm_dir:Path, work:Path, key:str, teacher:Path, texts, y, unlabelled, valid_texts, y_valid, seed:int,
-                        settings:dict, test:TestSet|None, y_unlabelled:np.ndarray|None=None, backward_lm:Path|None=None)->dict:
+                        settings:dict, test:TestSet|None, y_unlabelled:np.ndarray|None=None, backward_lm:Path|None=None,
+                        pseudo_labels:int|None=None)->dict:
     """Self-training through the recipe API (`train_self_trained`, MultiFiT's bootstrapping with ULMFiT's classifier as its own teacher):
     the classifier in the model file `teacher` labels the `unlabelled` texts, and a student starts again from the pretrained encoder
-    on `texts` and the `k` it is surest of — with `backward_lm`, a backward student too, on the same texts (`train_classifier`), and
+    on `texts` and the `k` (or `pseudo_labels`) it is surest of — with `backward_lm`, a backward student too, on the same texts (`train_classifier`), and
     the point is their ensemble. With `y_unlabelled`, how many of those labels are right (a diagnostic: it chooses nothing)"""
     from ulmfit_nb.recipe import train_classifier, train_self_trained
     t0, c0, out = time.time(), cpu_seconds(), point_run(work, key).parent
     csv = labelled_csv(out/'labelled.csv', texts, y, valid_texts, y_valid)
     classifier = {k: v for k, v in settings.items() if k not in ('k', 'teacher', 'student')}
-    st = train_self_trained(csv, out/'run', unlabelled, lm_dir, teacher=teacher, pseudo_labels=settings['k'], valid_col='is_valid',
+    k = settings['k'] if pseudo_labels is None else pseudo_labels
+    st = train_self_trained(csv, out/'run', unlabelled, lm_dir, teacher=teacher, pseudo_labels=k, valid_col='is_valid',
                             seed=seed, show=False, **classifier)
-    r = dict(valid_accuracy=st.metrics['student']['accuracy'], teacher_valid_accuracy=st.metrics['teacher']['accuracy'],
+    r = dict(valid_accuracy=st.metrics['student']['accuracy'], teacher_valid_accuracy=st.metrics['teacher']['accuracy'], pseudo_labels=k,
              train_seconds=time.time() - t0, precision=st.runs['student'].metrics['precision'])
     if backward_lm is not None:
         train_classifier(out/'run/student.csv', out/'run_bwd', encoder=backward_lm, valid_col='is_valid', backwards=True, seed=seed, show=False, **classifier)
@@ -448,7 +460,9 @@ if __name__ == '__main__':
                 idx = balanced(labels, pool, n, seed=s + 1)
                 teacher_key, rest = f'ulmfit/{len(idx)}/{s}', np.setdiff1d(pool, idx)
                 for name, settings in ([(nm, SELF_TRAINING[nm]) for nm in args.self_train] or [chosen(st, len(idx), len(pool), 'k5000_seed', SELF_TRAINING)]):
-                    kind = settings.get('teacher', 'forward') + ('_both' if settings.get('student') == 'bidirectional' else '')
+                    if settings.get('teacher') in SELF_TRAINING and not args.self_train: raise SystemExit(f'{name}: a second round is searched only')
+                    kind = (settings['teacher'] if settings.get('teacher') in ('bidirectional',) else 'forward') + \
+                           ('_both' if settings.get('student') == 'bidirectional' else '')
                     variant = SELF_TRAINING_VARIANTS[kind]
                     if args.self_train: key, into = f'{name}/{len(idx)}/0', st.setdefault('search', {})
                     else: key, into = teacher_key, variants.setdefault(variant, dict(points={}))['points']
@@ -462,7 +476,8 @@ if __name__ == '__main__':
                         variants[variant]['lm'] = dict(res['lm'] if kind == 'forward' else bidirectional_lm(res['lm'], variants['backward']['lm']), kind=variant)
                     r = self_training_point(lm_dir, where, key, teacher, [texts[i] for i in idx], labels[idx], [texts[i] for i in rest],
                                             valid_texts, y_valid, s + 1, settings, test, labels[rest],
-                                            Path(variants['backward']['lm']['folder']) if settings.get('student') else None)
+                                            Path(variants['backward']['lm']['folder']) if settings.get('student') else None,
+                                            None if args.self_train else min(settings['k'], 2 * len(rest) // 3))   # a curve point: the recipe's rule
                     into[key] = dict(r, settings_name=name, settings=settings, method='ulmfit', n=len(idx), sample=s, machine=here,
                                      cpu_seconds=r['cpu_seconds'] + teacher_cpu, own_cpu_seconds=r['cpu_seconds'])   # the teacher's too
                     if test: report(f'{key} ({variant})', into[key])
@@ -495,12 +510,15 @@ if __name__ == '__main__':
                 settings = {**settings, **backwards}
                 test = test or TestSet(test_texts, y_test)
                 if not same(into.get(key, {}).get('settings'), settings):    # new, or measured with other settings than the search chooses
+                    if key in into: own.setdefault('replaced', {})[f"{into[key]['settings_name']}/{key}"] = into[key]     # kept apart
                     r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
                     into[key] = dict(r, settings_name=name, settings=settings, method=method, n=len(idx), sample=s, machine=here)
                     report(key, into[key]); save(res, out)
                 forward = res['points'].get(key)
                 if backwards and forward and same({**forward['settings'], **backwards}, settings) and \
                         not same(bidirectional['points'].get(key, {}).get('settings'), forward['settings']):
+                    if key in bidirectional['points']:         # of classifiers measured before with other settings: kept apart
+                        bidirectional.setdefault('replaced', {})[f"{bidirectional['points'][key]['settings_name']}/{key}"] = bidirectional['points'][key]
                     r = ensemble_point([point_run(Path(args.work), key), point_run(work, key)], test)
                     bidirectional['lm'] = bidirectional_lm(res['lm'], own['lm'])
                     bidirectional['points'][key] = dict(r, settings_name=name, settings=forward['settings'], method=method, n=len(idx),

@@ -243,7 +243,8 @@ def few_labels_search_table(r:dict)->pd.DataFrame:
     rows = {}
     for v in few_labels_search(r)[0].values():
         s = v['settings']
-        name = ('forward + backward teacher, ' if s.get('teacher') == 'bidirectional' else '') + \
+        name = ('forward + backward teacher, ' if s.get('teacher') == 'bidirectional' else
+                'a second round (a student teaches), ' if s.get('teacher') else '') + \
                ('forward + backward students, ' if s.get('student') == 'bidirectional' else '') + \
                (f'{s["k"]:,} pseudo-labels, ' if s.get('k') else '') + f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}' + \
                (f', lr {s["lr_clas"]:g}' if s.get('lr_clas') else '')
@@ -263,8 +264,8 @@ def few_labels_probe_table(r:dict)->pd.DataFrame:
 def few_labels_ensemble_table(r:dict)->pd.DataFrame:
     "Each sample the forward + backward ensemble was measured on: the test accuracy of its forward and backward classifiers and theirs"
     v = r.get('variants', {})
-    rows = [{'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'forward': r['points'][k]['accuracy'],
-             'backward': v['backward']['points'][k]['accuracy'], 'ensemble': p['accuracy']}
+    rows = [{'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'forward': p['members'][0], 'backward': p['members'][1],
+             'ensemble': p['accuracy']}      # its members as they were: a curve point measured again later keeps its ensemble
             for k, p in sorted(v.get('bidirectional', {}).get('points', {}).items(), key=lambda kv: (kv[1]['n'], kv[1]['sample']))]
     t = pd.DataFrame(rows, columns=['labelled reviews', 'sample', 'forward', 'backward', 'ensemble'])
     t['ensemble - forward'] = [f'{d * 100:+.1f} points' for d in t.ensemble - t.forward]
@@ -280,7 +281,7 @@ def few_labels_self_training_table(r:dict)->pd.DataFrame:
     ensembles = v.get('bidirectional', {}).get('points', {})
     teachers = {'self_training': ('forward', r['points']), 'self_training_bidirectional': ('forward + backward', ensembles),
                 'self_training_ensemble': ('forward + backward, two students', ensembles)}
-    rows = [{'teacher': name, 'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'pseudo-labels': f"{p['settings']['k']:,}",
+    rows = [{'teacher': name, 'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'pseudo-labels': f"{p.get('pseudo_labels', p['settings']['k']):,}",
              'right': f"{p['pseudo_accuracy']:.1%}", 'teacher accuracy': teacher[k]['accuracy'], 'student': p['accuracy'],
              'better linear model': best_linear(k), 'CPU': f"{p['cpu_seconds'] / 60:.0f} min"}
             for variant, (name, teacher) in teachers.items()
