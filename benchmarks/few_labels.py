@@ -275,6 +275,12 @@ def same(a, b)->bool:
     "Whether two settings are the same as the JSON records them (a tuple as a list)"
     return json.dumps(a, sort_keys=True, default=list) == json.dumps(b, sort_keys=True, default=list)
 
+def keep_replaced(group:dict, key:str):
+    "Move `group`'s point `key`, measured with settings the search no longer chooses, to `group['replaced']` (named by those settings)"
+    if key in group.get('points', {}):
+        point = group['points'].pop(key)
+        group.setdefault('replaced', {})[f"{point['settings_name']}/{key}"] = point
+
 def ulmfit_point(lm_dir:Path, work:Path, key:str, texts, y, valid_texts, y_valid, seed:int, settings:dict, test:TestSet|None)->dict:
     "One ULMFiT point: the classifier through the recipe API, its validation accuracy, and (with `test`) its test accuracy"
     t0, c0 = time.time(), cpu_seconds()
@@ -443,7 +449,7 @@ if __name__ == '__main__':
                 key = f'{name}/{len(idx)}/0'
                 if key in own.setdefault('search', {}): continue
                 r = ulmfit_point(lm_dir, work/'search', key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, 1, SEARCH[name], None)
-                own['search'][key] = dict(r, settings_name=name, settings=SEARCH[name], n=len(idx))
+                own['search'][key] = dict(r, settings_name=name, settings=SEARCH[name], n=len(idx), machine=here)
                 print(f'  search {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                 save(res, out)
         raise SystemExit
@@ -461,14 +467,13 @@ if __name__ == '__main__':
                 teacher_key, rest = f'ulmfit/{len(idx)}/{s}', np.setdiff1d(pool, idx)
                 for name, settings in ([(nm, SELF_TRAINING[nm]) for nm in args.self_train] or [chosen(st, len(idx), len(pool), 'k5000_seed', SELF_TRAINING)]):
                     if settings.get('teacher') in SELF_TRAINING and not args.self_train: raise SystemExit(f'{name}: a second round is searched only')
-                    kind = (settings['teacher'] if settings.get('teacher') in ('bidirectional',) else 'forward') + \
+                    kind = ('bidirectional' if settings.get('teacher') == 'bidirectional' else 'forward') + \
                            ('_both' if settings.get('student') == 'bidirectional' else '')
                     variant = SELF_TRAINING_VARIANTS[kind]
                     if args.self_train: key, into = f'{name}/{len(idx)}/0', st.setdefault('search', {})
                     else: key, into = teacher_key, variants.setdefault(variant, dict(points={}))['points']
                     if same(into.get(key, {}).get('settings'), settings): continue
-                    if key in into and not args.self_train:      # measured with the settings an earlier search chose: kept apart
-                        variants[variant].setdefault('replaced', {})[f"{into[key]['settings_name']}/{key}"] = into[key]
+                    if not args.self_train: keep_replaced(variants[variant], key)     # measured with the settings an earlier search chose
                     where = work/'self_training'/('' if kind == 'forward' else kind)
                     shutil.rmtree(point_run(where, key).parent, ignore_errors=True); point_run(where, key).parent.mkdir(parents=True)
                     teacher, teacher_cpu = self_training_teacher(res, work, teacher_key, settings, point_run(where, key).parent)
@@ -510,15 +515,14 @@ if __name__ == '__main__':
                 settings = {**settings, **backwards}
                 test = test or TestSet(test_texts, y_test)
                 if not same(into.get(key, {}).get('settings'), settings):    # new, or measured with other settings than the search chooses
-                    if key in into: own.setdefault('replaced', {})[f"{into[key]['settings_name']}/{key}"] = into[key]     # kept apart
+                    keep_replaced(own, key)
                     r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
                     into[key] = dict(r, settings_name=name, settings=settings, method=method, n=len(idx), sample=s, machine=here)
                     report(key, into[key]); save(res, out)
                 forward = res['points'].get(key)
                 if backwards and forward and same({**forward['settings'], **backwards}, settings) and \
                         not same(bidirectional['points'].get(key, {}).get('settings'), forward['settings']):
-                    if key in bidirectional['points']:         # of classifiers measured before with other settings: kept apart
-                        bidirectional.setdefault('replaced', {})[f"{bidirectional['points'][key]['settings_name']}/{key}"] = bidirectional['points'][key]
+                    keep_replaced(bidirectional, key)           # of classifiers measured before with other settings
                     r = ensemble_point([point_run(Path(args.work), key), point_run(work, key)], test)
                     bidirectional['lm'] = bidirectional_lm(res['lm'], own['lm'])
                     bidirectional['points'][key] = dict(r, settings_name=name, settings=forward['settings'], method=method, n=len(idx),
