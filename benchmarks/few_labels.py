@@ -8,6 +8,7 @@
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --lm-kind subwords        # ULMFiT from the subword LM (LMS)
     python -m benchmarks.few_labels --budgets 500 --methods ulmfit --self-train k10000_seed k10000_bi    # self-training's settings, validation only
     python -m benchmarks.few_labels --budgets 100 500 1000 5000 --methods ulmfit --self-train    # ULMFiT self-trained (variants.self_training)
+    python -m benchmarks.few_labels --budgets 500 1000 --methods ulmfit --lm-kind longer --self-train   # the same from the five-epoch LM
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
 seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
@@ -29,7 +30,8 @@ ensemble of that point's two classifiers (the mean of their probabilities) goes 
 `variants.bidirectional`, its language models' cost the sum of both. `subwords` is MultiFiT's 15,000
 SentencePiece subwords learned from the same train texts (SUBWORD_STAGES; `--tokenizer sentencepiece
 --vocab-size 15000` in the commands, the later stages without `--vocab-size`: they read the first one's
-pieces). Each language model and each point records the machine it was measured on (`machine`), as
+pieces). `longer` is the curve's model and settings trained five epochs in one cycle instead of four (LONGER_STAGES,
+`--epochs-lm 5`): the issue's two hours of pretraining spent whole. Each language model and each point records the machine it was measured on (`machine`), as
 the benchmark may go on on another machine.
 Each stage's perplexity is also measured on the same 1,000 test texts (no labels), which no stage trained
 on: each stage holds out other train texts (its seed), which the stages before it had read. It is
@@ -43,7 +45,8 @@ starts again from the forward encoder on the budget's labels and the K reviews t
 chosen like SEARCH's; a curve point takes at most two thirds of the reviews it labels, the recipe's rule, and records how many
 it took as `pseudo_labels`). The points go under `variants.self_training`
 (the forward teacher: measured by an earlier version of this benchmark that did the same steps itself) or
-`variants.self_training_bidirectional`; a student's CPU seconds include its teachers'; `pseudo_accuracy`, how many of its
+`variants.self_training_bidirectional`; from a forward variant (`--lm-kind longer`) its own points teach, with the curve's
+search's choice, under `variants.self_training_<kind>`; a student's CPU seconds include its teachers'; `pseudo_accuracy`, how many of its
 pseudo-labels are right, is a diagnostic that chooses nothing. A point measured again because the search now chooses other
 settings — the curve's, a variant's, an ensemble's or a student's — keeps its earlier result under `replaced`, beside `points`.
 ULMFiT's points and search from an earlier language model move to `earlier` in the JSON, with that
@@ -74,6 +77,9 @@ LM_SETTINGS = dict(size='small', tokenizer='spacy', max_vocab=30000)   # the pre
 LM_STAGES = (                              # its training, in stages (one here): at most 2 hours on 2 CPU cores (the issue's budget)
     dict(epochs_lm=4, lr_lm=1e-2, seed=0),         # from scratch: four epochs of the 24,000 texts in one cycle (81 min on an Intel Xeon)
 )
+LONGER_STAGES = (                          # the two hours spent whole: the same model and settings, one epoch more
+    dict(epochs_lm=5, lr_lm=1e-2, seed=0),         # five epochs in one cycle (about 102 min on the Intel Xeon)
+)
 SUBWORD_SETTINGS = dict(size='small', tokenizer='sentencepiece', vocab_size=15000)   # MultiFiT's 15,000 subwords: a decoder half
                                            # as wide, 1.7x the tokens a second of the 30,000 words', for 1.09x the tokens a review
 SUBWORD_STAGES = (                         # the same two hours buy more epochs of them
@@ -85,6 +91,7 @@ LMS = {                                    # the language models a run can start
     'backward':  (dict(LM_SETTINGS, backwards=True), LM_STAGES, 'runs/few_labels_1c_bwd'),   # the same, reading every text from its end:
                                            # a variant (under `variants` in the JSON), and with the curve's own the paper's ensemble
     'subwords':  (SUBWORD_SETTINGS, SUBWORD_STAGES, 'runs/few_labels_sp'),    # a variant
+    'longer':    (LM_SETTINGS, LONGER_STAGES, 'runs/few_labels_5e'),         # a variant: more pretraining in the same budget
 }
 
 def lm_stage_dirs(lm:Path, n_stages:int)->list[Path]:
@@ -322,16 +329,17 @@ SELF_TRAINING = {                            # the self-training settings tried 
 SELF_TRAINING_VARIANTS = {'forward': 'self_training', 'bidirectional': 'self_training_bidirectional',   # where each teacher's points go,
                           'bidirectional_both': 'self_training_ensemble'}                               # and a bidirectional student's
 
-def self_training_teacher(res:dict, work:Path, key:str, settings:dict, out:Path)->tuple[Path, float]:
-    """The model file of the teacher `settings` name for the curve point `key` — its classifier, or the forward + backward ensemble of
-    it and its backward twin, exported into `out`, or (in the search) the student of another setting — and the CPU seconds its training took"""
+def self_training_teacher(res:dict, work:Path, key:str, settings:dict, out:Path, own:dict|None=None)->tuple[Path, float]:
+    """The model file of the teacher `settings` name for the curve point `key` — its classifier (from the points of `own`, a variant's
+    results, if given), or the forward + backward ensemble of it and its backward twin, exported into `out`, or (in the search) the student
+    of another setting — and the CPU seconds its training took"""
     from ulmfit_nb.classifier import load_classifier
     from ulmfit_nb.ensemble import TextEnsemble
     if settings.get('teacher') in SELF_TRAINING:         # a second round, searched only: the first round's student of the same labels
         first = f"{settings['teacher']}/{key.split('/', 1)[1]}"
         if first not in res.get('variants', {}).get('self_training', {}).get('search', {}): raise SystemExit(f'search {first} first')
         return point_run(work/'self_training', first).parent/'run/model.pth', res['variants']['self_training']['search'][first]['cpu_seconds']
-    runs, points = [point_run(work, key)], [res['points'].get(key)]
+    runs, points = [point_run(work, key)], [(own or res)['points'].get(key)]
     if settings.get('teacher', 'forward') == 'bidirectional':
         runs.append(point_run(work/'backward', key)); points.append(res.get('variants', {}).get('backward', {}).get('points', {}).get(key))
     undirected = lambda p: {k: v for k, v in p['settings'].items() if k != 'backwards'}       # the settings both directions share
@@ -456,7 +464,8 @@ if __name__ == '__main__':
     def report(key, r): print(f'  {key:22} test accuracy {r["accuracy"]:.2%}  (validation {r["valid_accuracy"]:.2%}, '
                               f'{r.get("settings_name") or "C " + format(r.get("C"), "g")})  {r["cpu_seconds"]:.0f} CPU s', flush=True)
     if args.self_train is not None:                                      # the curve's points are the teachers: measured first
-        if args.lm_kind != 'words': ap.error('--self-train starts from the curve\'s own points: leave --lm-kind out')
+        if args.lm_kind != 'words' and (args.self_train or LMS[args.lm_kind][0].get('backwards')):     # a forward variant: its own points teach
+            ap.error('--self-train with names searches from the curve\'s own points, and a teacher reads forward: leave --lm-kind out')
         variants = res.setdefault('variants', {})
         st = variants.setdefault('self_training', dict(points={}))          # the search of every teacher, and the forward teacher's points
         test = None if args.self_train else TestSet(test_texts, y_test)
@@ -469,16 +478,21 @@ if __name__ == '__main__':
                     if settings.get('teacher') in SELF_TRAINING and not args.self_train: raise SystemExit(f'{name}: a second round is searched only')
                     kind = ('bidirectional' if settings.get('teacher') == 'bidirectional' else 'forward') + \
                            ('_both' if settings.get('student') == 'bidirectional' else '')
-                    variant = SELF_TRAINING_VARIANTS[kind]
+                    if kind != 'forward' and own is not res: ap.error(f'{name}: a variant\'s language model (--lm-kind) teaches alone')
+                    variant = SELF_TRAINING_VARIANTS[kind] + ('' if own is res else f'_{args.lm_kind}')   # a variant's: self_training_<kind>
                     if args.self_train: key, into = f'{name}/{len(idx)}/0', st.setdefault('search', {})
                     else: key, into = teacher_key, variants.setdefault(variant, dict(points={}))['points']
+                    measured_from = variants.get(variant, {}).get('lm', {}).get('folder')
+                    if not args.self_train and kind == 'forward' and measured_from not in (None, own['lm']['folder']):
+                        raise SystemExit(f"variants.{variant} holds points from the language model {measured_from}, not "
+                                         f"{own['lm']['folder']}: move them aside first (the curve's go under `earlier`)")
                     if same(into.get(key, {}).get('settings'), settings): continue
                     if not args.self_train: keep_replaced(variants[variant], key)     # measured with the settings an earlier search chose
                     where = work/'self_training'/('' if kind == 'forward' else kind)
                     shutil.rmtree(point_run(where, key).parent, ignore_errors=True); point_run(where, key).parent.mkdir(parents=True)
-                    teacher, teacher_cpu = self_training_teacher(res, work, teacher_key, settings, point_run(where, key).parent)
+                    teacher, teacher_cpu = self_training_teacher(res, work, teacher_key, settings, point_run(where, key).parent, own)
                     if not args.self_train:      # the language models the point's classifiers start from: the curve's, or both directions'
-                        variants[variant]['lm'] = dict(res['lm'] if kind == 'forward' else bidirectional_lm(res['lm'], variants['backward']['lm']), kind=variant)
+                        variants[variant]['lm'] = dict(own['lm'] if kind == 'forward' else bidirectional_lm(res['lm'], variants['backward']['lm']), kind=variant)
                     r = self_training_point(lm_dir, where, key, teacher, [texts[i] for i in idx], labels[idx], [texts[i] for i in rest],
                                             valid_texts, y_valid, s + 1, settings, test, labels[rest],
                                             Path(variants['backward']['lm']['folder']) if settings.get('student') else None,

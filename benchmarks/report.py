@@ -170,7 +170,8 @@ def lm_name(lm:dict, machine:dict|None=None)->str:
     pieces = ' on 15,000 subwords' if lm.get('lm', {}).get('tokenizer') == 'sentencepiece' else ''
     where = f" on {short_cpu(lm['machine'])}" if lm.get('machine') and machine and lm['machine']['cpu'] != machine['cpu'] else ''
     what = {'backward': 'small backward LM', 'bidirectional': 'forward + backward ensemble, small LMs',
-            'self_training': 'self-trained, small LM',
+            'self_training': 'self-trained, small LM', 'longer': 'small LM, 5 epochs,',
+            'self_training_longer': 'self-trained, small LM, 5 epochs,',
             'self_training_bidirectional': 'self-trained by the forward + backward ensemble, small LMs',
             'self_training_ensemble': 'forward + backward, both self-trained by their ensemble, small LMs'}.get(lm.get('kind'), 'small LM')
     return f'ulmfit_nb ({what}{pieces} pretrained {lm["wall"] / 60:.0f} min{where})'
@@ -221,7 +222,8 @@ def plot_few_labels(r:dict):
     fig.subplots_adjust(left=0.1, right=0.97, top=0.97, bottom=0.43)      # the legend below the axes: the lines stay in view
     colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue', ulmfit_subwords='tab:purple', ulmfit_backward='tab:gray',
                   ulmfit_bidirectional='tab:red', ulmfit_self_training='tab:cyan', ulmfit_self_training_bidirectional='tab:brown',
-                  ulmfit_self_training_ensemble='tab:olive')
+                  ulmfit_self_training_ensemble='tab:olive', ulmfit_longer='tab:pink',
+                  ulmfit_self_training_longer='darkmagenta')
     for m, label in few_label_names(r).items():
         d = s[s.method == m]
         if d.empty: continue
@@ -280,7 +282,8 @@ def few_labels_self_training_table(r:dict)->pd.DataFrame:
     best_linear = lambda k: max(r['points'][lk]['accuracy'] for m in few_label_methods if (lk := k.replace('ulmfit/', f'{m}/')) in r['points'] and m != 'ulmfit')
     ensembles = v.get('bidirectional', {}).get('points', {})
     teachers = {'self_training': ('forward', r['points']), 'self_training_bidirectional': ('forward + backward', ensembles),
-                'self_training_ensemble': ('forward + backward, two students', ensembles)}
+                'self_training_ensemble': ('forward + backward, two students', ensembles),
+                'self_training_longer': ('forward, five-epoch LM', v.get('longer', {}).get('points', {}))}
     rows = [{'teacher': name, 'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'pseudo-labels': f"{p.get('pseudo_labels', p['settings']['k']):,}",
              'right': f"{p['pseudo_accuracy']:.1%}", 'teacher accuracy': teacher[k]['accuracy'], 'student': p['accuracy'],
              'better linear model': best_linear(k), 'CPU': f"{p['cpu_seconds'] / 60:.0f} min"}
@@ -291,6 +294,29 @@ def few_labels_self_training_table(r:dict)->pd.DataFrame:
     t.insert(7, 'student - teacher', [f'{d * 100:+.1f} points' for d in t.student - t['teacher accuracy']])
     for c in ('teacher accuracy', 'student', 'better linear model'): t[c] = t[c].map(lambda a: f'{a:.1%}')
     return t.set_index(['teacher', 'labelled reviews', 'sample'])
+
+def few_labels_variant_table(r:dict, variant:str='longer')->pd.DataFrame:
+    """The curve's language model against the forward variant `variant` (`--lm-kind`), its classifier alone and self-trained, at each
+    budget the variant was measured: the mean validation and test accuracy of the same samples, and the best linear model's on the test set"""
+    v, epochs = r.get('variants', {}), lambda lm: f"{lm['lm']['epochs'][1]:g} epochs"
+    names = (f"curve's LM ({epochs(r['lm'])})", f"{variant} LM ({epochs(v[variant]['lm'])})")
+    pairs = {'alone': (r['points'], v[variant]['points']),
+             'self-trained': (v.get('self_training', {}).get('points', {}), v.get(f'self_training_{variant}', {}).get('points', {}))}
+    short = {'tfidf_logreg': 'TF-IDF', 'nb_logreg': 'NB-weighted'}
+    def best_linear(keys):                       # the linear model with the best mean on the same samples, as in the curve's table
+        means = {m: statistics.mean(r['points'][f'{m}/{k.split("/", 1)[1]}']['accuracy'] for k in keys) for m in short
+                 if all(f'{m}/{k.split("/", 1)[1]}' in r['points'] for k in keys)}
+        return f"{max(means.values()):.1%} ({short[max(means, key=means.get)]})"
+    rows = []
+    for what, (curve, other) in pairs.items():
+        for n in sorted({p['n'] for p in other.values()}):
+            keys = [k for k, p in other.items() if p['n'] == n and k in curve]
+            mean = lambda pts, field: f"{statistics.mean(pts[k][field] for k in keys):.1%}"
+            rows.append({'ULMFiT': what, 'labelled reviews': f'{n:,}', 'samples': len(keys),
+                         f'validation: {names[0]}': mean(curve, 'valid_accuracy'), f'validation: {names[1]}': mean(other, 'valid_accuracy'),
+                         f'test: {names[0]}': mean(curve, 'accuracy'), f'test: {names[1]}': mean(other, 'accuracy'),
+                         'test: best linear model': best_linear(keys)})
+    return pd.DataFrame(rows).set_index(['ULMFiT', 'labelled reviews'])
 
 def few_labels_lm_table(r:dict, budgets:tuple=(100, 1000))->pd.DataFrame:
     """A row per language model ULMFiT started from: its pieces, epochs, time, perplexity per word on the 1,000 test texts, then at each
