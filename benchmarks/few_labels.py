@@ -78,7 +78,7 @@ LM_STAGES = (                              # its training, in stages (one here):
     dict(epochs_lm=4, lr_lm=1e-2, seed=0),         # from scratch: four epochs of the 24,000 texts in one cycle (81 min on an Intel Xeon)
 )
 LONGER_STAGES = (                          # the two hours spent whole: the same model and settings, one epoch more
-    dict(epochs_lm=5, lr_lm=1e-2, seed=0),         # five epochs in one cycle (about 102 min on the Intel Xeon)
+    dict(epochs_lm=5, lr_lm=1e-2, seed=0),         # five epochs in one cycle (84 min on the Intel Xeon of 2026-12-06)
 )
 SUBWORD_SETTINGS = dict(size='small', tokenizer='sentencepiece', vocab_size=15000)   # MultiFiT's 15,000 subwords: a decoder half
                                            # as wide, 1.7x the tokens a second of the 30,000 words', for 1.09x the tokens a review
