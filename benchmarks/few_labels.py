@@ -8,7 +8,6 @@
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --lm-kind subwords        # ULMFiT from the subword LM (LMS)
     python -m benchmarks.few_labels --budgets 500 --methods ulmfit --self-train k10000_seed k10000_bi    # self-training's settings, validation only
     python -m benchmarks.few_labels --budgets 100 500 1000 5000 --methods ulmfit --self-train    # ULMFiT self-trained (variants.self_training)
-    python -m benchmarks.few_labels --budgets 500 1000 --methods ulmfit --lm-kind longer --self-train   # the same from the five-epoch LM
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
 seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
@@ -21,17 +20,18 @@ API (`train_classifier`), from one language model that read only the 25,000 trai
 no test texts): `train_lm` builds it first, in the stages of LM_STAGES (its cost is recorded apart,
 under `lm`) — the same as the command
 
-    ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --epochs-lm 4 --lr-lm 0.01 --seed 0 --out runs/few_labels_1c
+    ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --epochs-lm 5 --lr-lm 0.01 --seed 0 --out runs/few_labels_5e
 
 `--lm-kind` starts ULMFiT from another language model and keeps its points, probe and record apart, under
-`variants.<kind>` (the linear models' points are shared): `backward` is the same model reading every text
-from its end (`--backwards` in the command); beside each of its points the paper's forward + backward
-ensemble of that point's two classifiers (the mean of their probabilities) goes under
-`variants.bidirectional`, its language models' cost the sum of both. `subwords` is MultiFiT's 15,000
+`variants.<kind>` (the linear models' points are shared): `backward` is the curve's model as it was
+then, four epochs (FOUR_EPOCHS), reading every text from its end (`--backwards` in the command); beside
+each of its points the paper's forward + backward ensemble of that point's two classifiers (the mean of
+their probabilities) goes under `variants.bidirectional`, its language models' cost the sum of both. `subwords` is MultiFiT's 15,000
 SentencePiece subwords learned from the same train texts (SUBWORD_STAGES; `--tokenizer sentencepiece
 --vocab-size 15000` in the commands, the later stages without `--vocab-size`: they read the first one's
-pieces). `longer` is the curve's model and settings trained five epochs in one cycle instead of four (LONGER_STAGES,
-`--epochs-lm 5`): the issue's two hours of pretraining spent whole. Each language model and each point records the machine it was measured on (`machine`), as
+pieces). A forward variant whose model becomes the curve's (LMS['words'] set to its stages and folder) brings its
+points, probe and self-trained points along (`adopt_variant`): so the five-epoch model, measured as the variant `longer`,
+became the curve's. Each language model and each point records the machine it was measured on (`machine`), as
 the benchmark may go on on another machine.
 Each stage's perplexity is also measured on the same 1,000 test texts (no labels), which no stage trained
 on: each stage holds out other train texts (its seed), which the stages before it had read. It is
@@ -45,13 +45,14 @@ starts again from the forward encoder on the budget's labels and the K reviews t
 chosen like SEARCH's; a curve point takes at most two thirds of the reviews it labels, the recipe's rule, and records how many
 it took as `pseudo_labels`). The points go under `variants.self_training`
 (the forward teacher: measured by an earlier version of this benchmark that did the same steps itself) or
-`variants.self_training_bidirectional`; from a forward variant (`--lm-kind longer`) its own points teach, with the curve's
+`variants.self_training_bidirectional`; from a forward variant (`--lm-kind`) its own points teach, with the curve's
 search's choice, under `variants.self_training_<kind>`; a student's CPU seconds include its teachers'; `pseudo_accuracy`, how many of its
 pseudo-labels are right, is a diagnostic that chooses nothing. A point measured again because the search now chooses other
 settings — the curve's, a variant's, an ensemble's or a student's — keeps its earlier result under `replaced`, beside `points`.
 ULMFiT's points and search from an earlier language model move to `earlier` in the JSON, with that
-model's record: the first curve's model was three cycles (1 + 1 + 0.8 epochs, `--epochs-lm 1`, then
-`--pretrained` the run before with `--epochs-lm 0+1` and `0+0.8` at `--lr-lm 0.005`). ULMFiT's settings
+model's record (and the points it taught, from `variants.self_training`): the first curve's model was three
+cycles (1 + 1 + 0.8 epochs, `--epochs-lm 1`, then `--pretrained` the run before with `--epochs-lm 0+1` and
+`0+0.8` at `--lr-lm 0.005`), the next four epochs in one cycle (FOUR_EPOCHS, runs/few_labels_1c). ULMFiT's settings
 are those of `--search` (SEARCH below) with the best validation accuracy at the nearest budget searched
 (with the newest language model searched), except on the whole pool: there the recipe's defaults
 (`bs=64`, 1,1,1,2), as the searched ones would take hours of classifier training on 2 CPU cores, more
@@ -75,10 +76,10 @@ C_GRID = (0.25, 1., 4., 16.)          # logistic regression's inverse regulariza
 PROBE_C_GRID = (0.001, 0.01, 0.1, 1.)  # the same for the probe of the encoder's standardized features (--probe)
 LM_SETTINGS = dict(size='small', tokenizer='spacy', max_vocab=30000)   # the pretrained LM's model and vocabulary (see build_lm)
 LM_STAGES = (                              # its training, in stages (one here): at most 2 hours on 2 CPU cores (the issue's budget)
-    dict(epochs_lm=4, lr_lm=1e-2, seed=0),         # from scratch: four epochs of the 24,000 texts in one cycle (81 min on an Intel Xeon)
+    dict(epochs_lm=5, lr_lm=1e-2, seed=0),         # from scratch: five epochs of the 24,000 texts in one cycle (84 min on an Intel Xeon)
 )
-LONGER_STAGES = (                          # the two hours spent whole: the same model and settings, one epoch more
-    dict(epochs_lm=5, lr_lm=1e-2, seed=0),         # five epochs in one cycle (84 min on the Intel Xeon of 2026-12-06)
+FOUR_EPOCHS = (                            # the curve's model before it (under `earlier`): one epoch less, and the backward model's
+    dict(epochs_lm=4, lr_lm=1e-2, seed=0),         # four epochs in one cycle (81 min on an Intel Xeon; the backward one 95)
 )
 SUBWORD_SETTINGS = dict(size='small', tokenizer='sentencepiece', vocab_size=15000)   # MultiFiT's 15,000 subwords: a decoder half
                                            # as wide, 1.7x the tokens a second of the 30,000 words', for 1.09x the tokens a review
@@ -87,11 +88,11 @@ SUBWORD_STAGES = (                         # the same two hours buy more epochs 
     dict(epochs_lm='0+3', lr_lm=5e-3, seed=1),     # three more in one cycle: about 105 minutes in all
 )
 LMS = {                                    # the language models a run can start from (--lm-kind): settings, stages, first stage's folder
-    'words':     (LM_SETTINGS, LM_STAGES, 'runs/few_labels_1c'),             # the curve's own
-    'backward':  (dict(LM_SETTINGS, backwards=True), LM_STAGES, 'runs/few_labels_1c_bwd'),   # the same, reading every text from its end:
-                                           # a variant (under `variants` in the JSON), and with the curve's own the paper's ensemble
+    'words':     (LM_SETTINGS, LM_STAGES, 'runs/few_labels_5e'),             # the curve's own
+    'backward':  (dict(LM_SETTINGS, backwards=True), FOUR_EPOCHS, 'runs/few_labels_1c_bwd'),   # the four-epoch model reading every text
+                                           # from its end: a variant (under `variants` in the JSON), and with the four-epoch forward
+                                           # model's points (the curve's when it was measured) the paper's ensemble
     'subwords':  (SUBWORD_SETTINGS, SUBWORD_STAGES, 'runs/few_labels_sp'),    # a variant
-    'longer':    (LM_SETTINGS, LONGER_STAGES, 'runs/few_labels_5e'),         # a variant: more pretraining in the same budget
 }
 
 def lm_stage_dirs(lm:Path, n_stages:int)->list[Path]:
@@ -177,11 +178,39 @@ def bidirectional_lm(forward:dict, backward:dict)->dict:
                 stages=forward['stages'] + backward['stages'], machine=backward.get('machine'),
                 wall=forward['wall'] + backward['wall'], cpu=forward['cpu'] + backward['cpu'])
 
-def archive_ulmfit(res:dict, lm:dict):
-    "ULMFiT's points and search from another language model than `lm` move to `res['earlier']`, with that model's record"
+def move_runs(src:Path, dst:Path):
+    "The point run folders (`point_run`'s) of the curve's classifiers and of their self-trained students from `src` into `dst`"
+    for sub in ('', 'self_training'):
+        for d in sorted((src/sub).glob('ulmfit_*')) if (src/sub).is_dir() else []:
+            (dst/sub).mkdir(parents=True, exist_ok=True); shutil.rmtree(dst/sub/d.name, ignore_errors=True); shutil.move(str(d), str(dst/sub/d.name))
+    for sub in ('self_training', ''):                    # a folder left empty goes (one still holding other runs stays)
+        if (src/sub).is_dir() and not any((src/sub).iterdir()): (src/sub).rmdir()
+
+def archive_ulmfit(res:dict, lm:dict, work:Path|None=None):
+    """ULMFiT's points (and those it `replaced`), search and probe from another language model than `lm` move to `res['earlier']`, with that model's record;
+    for the curve's (`work` given: where its runs are), the points it taught under `variants.self_training` too (their search
+    stays: it chose the settings), and the run folders to `work`/earlier<k>"""
     if res.get('lm', {}).get('folder') in (None, lm['folder']): return
     old = {k: res['points'].pop(k) for k in [k for k, p in res['points'].items() if p['method'] == 'ulmfit']}
-    res.setdefault('earlier', []).append(dict(lm=res['lm'], points=old, search=res.pop('search', {}), probe=res.pop('probe', {})))
+    entry = dict(lm=res['lm'], points=old, search=res.pop('search', {}), probe=res.pop('probe', {}), replaced=res.pop('replaced', {}))
+    st = res.get('variants', {}).get('self_training', {})
+    if work and st.get('points'): entry['self_training'] = {k: st.pop(k) for k in ('points', 'lm', 'replaced') if k in st}
+    res.setdefault('earlier', []).append(entry)
+    if work: move_runs(work, work/f"earlier{len(res['earlier']) - 1}")
+
+def adopt_variant(res:dict, lm:dict, work:Path):
+    """A forward variant (`--lm-kind`) whose language model `lm` becomes the curve's (the same folder) brings what was measured from
+    it: its points, probe and search become the curve's, its self-trained points `variants.self_training`'s, and its run folders
+    (`work`/<kind>) the curve's; run after `archive_ulmfit`, which made room"""
+    variants = res.get('variants', {})
+    kind = next((k for k, v in variants.items() if not k.startswith('self_training') and v.get('lm', {}).get('folder') == lm['folder']), None)
+    if kind is None: return
+    v = variants.pop(kind)
+    res['points'].update(v['points']); res['probe'] = v.get('probe', {})
+    if v.get('search'): res['search'] = v['search']
+    if st := variants.pop(f'self_training_{kind}', None):
+        variants.setdefault('self_training', {}).update(st, lm=dict(lm, kind='self_training'))
+    move_runs(work/kind, work)
 
 def imdb_split(split:str)->tuple[list, np.ndarray]:
     "IMDb's `split` ('train' or 'test'): texts and 0/1 labels (1: pos), in file order"
@@ -447,7 +476,10 @@ if __name__ == '__main__':
     own = res if args.lm_kind == 'words' else res.setdefault('variants', {}).setdefault(args.lm_kind, dict(points={}))   # ULMFiT's results
     if 'ulmfit' in args.methods or args.probe or args.search is not None:     # the language model: built first if it is not
         yardstick = [test_texts[i] for i in np.sort(np.random.default_rng(0).choice(len(test_texts), 1000, replace=False))]   # texts only
-        lm = build_lm(lm_dir, yardstick, args.lm_kind); archive_ulmfit(own, lm); own['lm'] = lm; lm_dir = Path(lm['folder']); save(res, out)
+        lm = build_lm(lm_dir, yardstick, args.lm_kind); curve = own is res
+        archive_ulmfit(own, lm, work if curve else None)
+        if curve: adopt_variant(res, lm, work)                          # a variant whose model is now the curve's brings its points
+        own['lm'] = lm; lm_dir = Path(lm['folder']); save(res, out)
         print(f"  language model: {lm['folder']}, perplexity {lm['lm']['perplexity']:.1f}", flush=True)
     if args.lm_kind != 'words': work = work/args.lm_kind
     if args.search is not None:                                          # the validation set only: the test set is not read

@@ -170,8 +170,7 @@ def lm_name(lm:dict, machine:dict|None=None)->str:
     pieces = ' on 15,000 subwords' if lm.get('lm', {}).get('tokenizer') == 'sentencepiece' else ''
     where = f" on {short_cpu(lm['machine'])}" if lm.get('machine') and machine and lm['machine']['cpu'] != machine['cpu'] else ''
     what = {'backward': 'small backward LM', 'bidirectional': 'forward + backward ensemble, small LMs',
-            'self_training': 'self-trained, small LM', 'longer': 'small LM, 5 epochs,',
-            'self_training_longer': 'self-trained, small LM, 5 epochs,',
+            'self_training': 'self-trained, small LM',
             'self_training_bidirectional': 'self-trained by the forward + backward ensemble, small LMs',
             'self_training_ensemble': 'forward + backward, both self-trained by their ensemble, small LMs'}.get(lm.get('kind'), 'small LM')
     return f'ulmfit_nb ({what}{pieces} pretrained {lm["wall"] / 60:.0f} min{where})'
@@ -222,8 +221,7 @@ def plot_few_labels(r:dict):
     fig.subplots_adjust(left=0.1, right=0.97, top=0.97, bottom=0.43)      # the legend below the axes: the lines stay in view
     colors = dict(tfidf_logreg='tab:orange', nb_logreg='tab:green', ulmfit='tab:blue', ulmfit_subwords='tab:purple', ulmfit_backward='tab:gray',
                   ulmfit_bidirectional='tab:red', ulmfit_self_training='tab:cyan', ulmfit_self_training_bidirectional='tab:brown',
-                  ulmfit_self_training_ensemble='tab:olive', ulmfit_longer='tab:pink',
-                  ulmfit_self_training_longer='darkmagenta')
+                  ulmfit_self_training_ensemble='tab:olive')
     for m, label in few_label_names(r).items():
         d = s[s.method == m]
         if d.empty: continue
@@ -276,45 +274,48 @@ def few_labels_ensemble_table(r:dict)->pd.DataFrame:
 
 def few_labels_self_training_table(r:dict)->pd.DataFrame:
     """Each teacher and sample self-training was measured on: the test accuracy of the teacher (the curve's classifier, or its forward +
-    backward ensemble), of the student, and of the better linear model on the same sample; how many of the student's pseudo-labels were
-    right, and the CPU minutes of the whole point (the teachers' too)"""
+    backward ensemble, or the classifier of a language model the curve's replaced), of the student, and of the better linear model on the
+    same sample; how many of the student's pseudo-labels were right, and the CPU minutes of the whole point (the teachers' too)"""
     v = r.get('variants', {})
     best_linear = lambda k: max(r['points'][lk]['accuracy'] for m in few_label_methods if (lk := k.replace('ulmfit/', f'{m}/')) in r['points'] and m != 'ulmfit')
-    ensembles = v.get('bidirectional', {}).get('points', {})
-    teachers = {'self_training': ('forward', r['points']), 'self_training_bidirectional': ('forward + backward', ensembles),
-                'self_training_ensemble': ('forward + backward, two students', ensembles),
-                'self_training_longer': ('forward, five-epoch LM', v.get('longer', {}).get('points', {}))}
+    ensembles, epochs = v.get('bidirectional', {}).get('points', {}), lambda lm: f"{lm['lm']['epochs'][1]:g}-epoch LM"
+    teachers = [(f"forward, {epochs(r['lm'])}", r['points'], v.get('self_training', {})),
+                ('forward + backward', ensembles, v.get('self_training_bidirectional', {})),
+                ('forward + backward, two students', ensembles, v.get('self_training_ensemble', {}))] + \
+               [(f"forward, {epochs(e['lm'])} (earlier)", e['points'], e['self_training']) for e in reversed(r.get('earlier', [])) if 'self_training' in e]
     rows = [{'teacher': name, 'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'pseudo-labels': f"{p.get('pseudo_labels', p['settings']['k']):,}",
              'right': f"{p['pseudo_accuracy']:.1%}", 'teacher accuracy': teacher[k]['accuracy'], 'student': p['accuracy'],
              'better linear model': best_linear(k), 'CPU': f"{p['cpu_seconds'] / 60:.0f} min"}
-            for variant, (name, teacher) in teachers.items()
-            for k, p in sorted(v.get(variant, {}).get('points', {}).items(), key=lambda kv: (kv[1]['n'], kv[1]['sample']))]
+            for name, teacher, students in teachers
+            for k, p in sorted(students.get('points', {}).items(), key=lambda kv: (kv[1]['n'], kv[1]['sample']))]
     t = pd.DataFrame(rows, columns=['teacher', 'labelled reviews', 'sample', 'pseudo-labels', 'right', 'teacher accuracy', 'student',
                                     'better linear model', 'CPU'])
     t.insert(7, 'student - teacher', [f'{d * 100:+.1f} points' for d in t.student - t['teacher accuracy']])
     for c in ('teacher accuracy', 'student', 'better linear model'): t[c] = t[c].map(lambda a: f'{a:.1%}')
     return t.set_index(['teacher', 'labelled reviews', 'sample'])
 
-def few_labels_variant_table(r:dict, variant:str='longer')->pd.DataFrame:
-    """The curve's language model against the forward variant `variant` (`--lm-kind`), its classifier alone and self-trained, at each
-    budget the variant was measured: the mean validation and test accuracy of the same samples, and the best linear model's on the test set"""
-    v, epochs = r.get('variants', {}), lambda lm: f"{lm['lm']['epochs'][1]:g} epochs"
-    names = (f"curve's LM ({epochs(r['lm'])})", f"{variant} LM ({epochs(v[variant]['lm'])})")
-    pairs = {'alone': (r['points'], v[variant]['points']),
-             'self-trained': (v.get('self_training', {}).get('points', {}), v.get(f'self_training_{variant}', {}).get('points', {}))}
+def few_labels_lm_gain_table(r:dict)->pd.DataFrame:
+    """The curve's language model against the one it replaced (the newest under `earlier`), its classifier alone and self-trained, at
+    each budget both were measured: the mean validation and test accuracy of the same samples, and the best linear model's on the test set"""
+    old, epochs = r['earlier'][-1], lambda lm: f"{(e := lm['lm']['epochs'][1]):g} epoch{'s' * (e != 1)}"
+    names = (f"earlier LM ({epochs(old['lm'])})", f"curve's LM ({epochs(r['lm'])})")
+    ulmfit = lambda points: {k: p for k, p in points.items() if p['method'] == 'ulmfit'}
+    pairs = {'alone': (ulmfit(old['points']), ulmfit(r['points'])),
+             'self-trained': (old.get('self_training', {}).get('points', {}), r.get('variants', {}).get('self_training', {}).get('points', {}))}
     short = {'tfidf_logreg': 'TF-IDF', 'nb_logreg': 'NB-weighted'}
     def best_linear(keys):                       # the linear model with the best mean on the same samples, as in the curve's table
         means = {m: statistics.mean(r['points'][f'{m}/{k.split("/", 1)[1]}']['accuracy'] for k in keys) for m in short
                  if all(f'{m}/{k.split("/", 1)[1]}' in r['points'] for k in keys)}
         return f"{max(means.values()):.1%} ({short[max(means, key=means.get)]})"
     rows = []
-    for what, (curve, other) in pairs.items():
-        for n in sorted({p['n'] for p in other.values()}):
-            keys = [k for k, p in other.items() if p['n'] == n and k in curve]
+    for what, (before, now) in pairs.items():
+        for n in sorted({p['n'] for p in now.values()}):
+            keys = [k for k, p in now.items() if p['n'] == n and k in before]
+            if not keys: continue
             mean = lambda pts, field: f"{statistics.mean(pts[k][field] for k in keys):.1%}"
             rows.append({'ULMFiT': what, 'labelled reviews': f'{n:,}', 'samples': len(keys),
-                         f'validation: {names[0]}': mean(curve, 'valid_accuracy'), f'validation: {names[1]}': mean(other, 'valid_accuracy'),
-                         f'test: {names[0]}': mean(curve, 'accuracy'), f'test: {names[1]}': mean(other, 'accuracy'),
+                         f'validation: {names[0]}': mean(before, 'valid_accuracy'), f'validation: {names[1]}': mean(now, 'valid_accuracy'),
+                         f'test: {names[0]}': mean(before, 'accuracy'), f'test: {names[1]}': mean(now, 'accuracy'),
                          'test: best linear model': best_linear(keys)})
     return pd.DataFrame(rows).set_index(['ULMFiT', 'labelled reviews'])
 
