@@ -289,6 +289,8 @@ SEARCH = {                                   # the ULMFiT classifier settings tr
     'bs32_x4':         dict(bs=32, epochs_clas=(4, 4, 4, 8)),
     'bs64_x4':         dict(bs=64, epochs_clas=(4, 4, 4, 8)),              # the steps of bs32_x2, at the default batch size
     'bs32_x2_lr01':    dict(bs=32, epochs_clas=(2, 2, 2, 4), lr_clas=1e-2),  # the head's first learning rate 0.4x the default (0.025)
+    'bs32_x2_drop025': dict(bs=32, epochs_clas=(2, 2, 2, 4), drop_mult_clas=0.25),   # half the classifier's dropout (the default 0.5)
+    'bs32_x2_drop1':   dict(bs=32, epochs_clas=(2, 2, 2, 4), drop_mult_clas=1.),     # twice it: more regularization for few labels
 }
 
 def chosen(res:dict, n:int, pool:int, default:str='seed', settings:dict=SEARCH)->tuple[str, dict]:
@@ -316,6 +318,14 @@ def keep_replaced(group:dict, key:str):
     if key in group.get('points', {}):
         point = group['points'].pop(key)
         group.setdefault('replaced', {})[f"{point['settings_name']}/{key}"] = point
+
+def retire_students(res:dict, key:str):
+    """The self-trained point the curve's point `key` taught (`variants.self_training`) goes to `replaced` when that point is measured
+    again with other settings: its teacher is gone. Named `teacher <its settings>/<the student's>/<key>`"""
+    st, teacher = res.get('variants', {}).get('self_training', {}), res['points'].get(key)
+    if teacher and key in st.get('points', {}):
+        student = st['points'].pop(key)
+        st.setdefault('replaced', {})[f"teacher {teacher['settings_name']}/{student['settings_name']}/{key}"] = dict(student, teacher_settings=teacher['settings'])
 
 def ulmfit_point(lm_dir:Path, work:Path, key:str, texts, y, valid_texts, y_valid, seed:int, settings:dict, test:TestSet|None)->dict:
     "One ULMFiT point: the classifier through the recipe API, its validation accuracy, and (with `test`) its test accuracy"
@@ -530,7 +540,8 @@ if __name__ == '__main__':
                                             Path(variants['backward']['lm']['folder']) if settings.get('student') else None,
                                             None if args.self_train else min(settings['k'], 2 * len(rest) // 3))   # a curve point: the recipe's rule
                     into[key] = dict(r, settings_name=name, settings=settings, method='ulmfit', n=len(idx), sample=s, machine=here,
-                                     cpu_seconds=r['cpu_seconds'] + teacher_cpu, own_cpu_seconds=r['cpu_seconds'])   # the teacher's too
+                                     cpu_seconds=r['cpu_seconds'] + teacher_cpu, own_cpu_seconds=r['cpu_seconds'],   # the teacher's too
+                                     **({} if args.self_train or kind != 'forward' else {'teacher_settings': own['points'][teacher_key]['settings']}))
                     if test: report(f'{key} ({variant})', into[key])
                     else: print(f'  self-training {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                     save(res, out)
@@ -561,6 +572,7 @@ if __name__ == '__main__':
                 settings = {**settings, **backwards}
                 test = test or TestSet(test_texts, y_test)
                 if not same(into.get(key, {}).get('settings'), settings):    # new, or measured with other settings than the search chooses
+                    if own is res: retire_students(res, key)
                     keep_replaced(own, key)
                     r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
                     into[key] = dict(r, settings_name=name, settings=settings, method=method, n=len(idx), sample=s, machine=here)

@@ -233,10 +233,14 @@ def plot_few_labels(r:dict):
     ax.grid(alpha=0.3); ax.legend(fontsize=9, loc='upper left', bbox_to_anchor=(-0.1, -0.12), frameon=False)
     return fig
 
-def few_labels_search(r:dict)->tuple[dict, dict|None]:
-    "The settings search the ULMFiT points used: the language model's own, else the newest earlier one's; with that model's record"
+def few_labels_searches(r:dict)->list[tuple[dict, dict]]:
+    "Each settings search of ULMFiT's classifier in `results/few_labels.json`, the newest language model's first: (its runs, that model's record)"
     found = [(r.get('search'), r.get('lm'))] + [(e['search'], e['lm']) for e in reversed(r.get('earlier', []))]
-    return next(((s, lm) for s, lm in found if s), ({}, None))
+    return [(s, lm) for s, lm in found if s]
+
+def few_labels_search(r:dict)->tuple[dict, dict|None]:
+    "The newest settings search (`few_labels_searches`): the language model's own, else the newest earlier one's; with that model's record"
+    return next(iter(few_labels_searches(r)), ({}, None))
 
 def few_labels_search_table(r:dict)->pd.DataFrame:
     "The ULMFiT settings tried on the validation set: a row per setting, its validation accuracy at each budget searched"
@@ -247,7 +251,8 @@ def few_labels_search_table(r:dict)->pd.DataFrame:
                 'a second round (a student teaches), ' if s.get('teacher') else '') + \
                ('forward + backward students, ' if s.get('student') == 'bidirectional' else '') + \
                (f'{s["k"]:,} pseudo-labels, ' if s.get('k') else '') + f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}' + \
-               (f', lr {s["lr_clas"]:g}' if s.get('lr_clas') else '')
+               (f', lr {s["lr_clas"]:g}' if s.get('lr_clas') else '') + \
+               (f', dropout x{s["drop_mult_clas"]:g}' if 'drop_mult_clas' in s else '')
         steps = (v['n'] + s.get('k', 0)) // s['bs'] * sum(s['epochs_clas'])    # whole batches only; a self-trained student's pseudo-labels too
         rows.setdefault(name, {})[f'{v["n"]:,} labels'] = f'{v["valid_accuracy"]:.1%} ({steps:,} steps, {v["wall_seconds"] / 60:.1f} min)'
     return pd.DataFrame.from_dict(rows, orient='index').rename_axis('classifier settings').fillna('')

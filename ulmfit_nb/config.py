@@ -64,6 +64,7 @@ class RecipeConfig:
     epochs_clas:str|tuple|None = None # the epochs of each stage of gradual unfreezing (None: the seed's 1,1,1,2, multiplied on few labels)
     min_steps_clas:int = 250          # few labels (fewer training texts than 6 batches): the default schedule's optimizer steps at least
     lr_clas:float|None = None         # the head's first learning rate (None: fine_tune_ulmfit's 0.1 * bs / 128)
+    drop_mult_clas:float = 0.5        # scales every dropout of the classifier (the seed's 0.5; 0: none)
     # the run
     bs:int = 64                       # texts per batch (a language model's rows)
     backwards:bool = False            # read every text from its end: a backward language model and classifier
@@ -118,6 +119,9 @@ def _check_config(cfg:RecipeConfig):
         if isinstance(cfg.epochs_lm, (tuple, list)): cfg.epochs_lm = '+'.join(map(str, cfg.epochs_lm))
     cfg.epochs_clas = None if cfg.epochs_clas is None else parse_clas_epochs(cfg.epochs_clas)
     _number(cfg, 'min_steps_clas', low=0)
+    drop = cfg.drop_mult_clas; _number(cfg, 'drop_mult_clas', float, 0)
+    if cfg.drop_mult_clas >= 2: raise InputError(f"drop_mult_clas={drop!r}: give a number from 0 to below 2 (it scales dropouts of up to "
+                                                 "0.5: at 2 every weight would be dropped)")
     _check_models(cfg)
 
 # %% ../nbs/08_config.ipynb #e8435ef7
@@ -136,7 +140,7 @@ def _check_models(cfg:RecipeConfig):
 # %% ../nbs/08_config.ipynb #b619b32e
 _data, _labels = ('data', 'text_col'), ('label_col', 'valid_col', 'valid_pct', 'regression')
 _lm = ('size', 'pretrained', 'epochs_lm', 'lr_lm', 'max_vocab', 'tokenizer', 'vocab_size', 'lang')
-_clas, _run = ('epochs_clas', 'min_steps_clas', 'lr_clas'), ('bs', 'backwards', 'seed')
+_clas, _run = ('epochs_clas', 'min_steps_clas', 'lr_clas', 'drop_mult_clas'), ('bs', 'backwards', 'seed')
 machine_settings = ('device', 'precision', 'workers')        # how to run, not what: a resumed run may change them
 run_settings = {'train': _data + _labels + _lm + _clas + _run,        # the settings each kind of run uses and records
                 'lm': _data + _lm + _run,

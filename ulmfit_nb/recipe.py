@@ -205,7 +205,7 @@ def _classifier_learner(run:RunFolder, src:DataSource, cfg:RecipeConfig,
     vocab, size = read_vocab(encoder_dir/'encoder.vocab.json'), size_of_state(read_state(encoder_dir/'encoder.pth'))
     dls = rank0_first(clas_loaders, src, vocab, cfg.bs, cfg.valid_pct, cfg.seed, cfg.regression, cfg.workers, device, cfg.backwards,
                       TokenizerSpec.load(encoder_dir/'lm'))
-    learn = text_classifier_learner(dls, AWD_LSTM, config=size, drop_mult=0.5, pretrained=False, opt_func=partial(Adam, wd=0.1),
+    learn = text_classifier_learner(dls, AWD_LSTM, config=size, drop_mult=cfg.drop_mult_clas, pretrained=False, opt_func=partial(Adam, wd=0.1),
                                     backwards=cfg.backwards, metrics=[rmse] if cfg.regression else [accuracy], path=run.path, model_dir=run.work)
     return learn.load_encoder(encoder_dir/'encoder').to_precision(precision)
 
