@@ -48,7 +48,8 @@ it took as `pseudo_labels`). The points go under `variants.self_training`
 `variants.self_training_bidirectional`; from a forward variant (`--lm-kind`) its own points teach, with the curve's
 search's choice, under `variants.self_training_<kind>`; a student's CPU seconds include its teachers'; `pseudo_accuracy`, how many of its
 pseudo-labels are right, is a diagnostic that chooses nothing. A point measured again because the search now chooses other
-settings — the curve's, a variant's, an ensemble's or a student's — keeps its earlier result under `replaced`, beside `points`.
+settings — the curve's, a variant's, an ensemble's or a student's — keeps its earlier result under `replaced`, beside `points`
+(a curve point's self-trained student too: its teacher is gone, `retire_students`).
 ULMFiT's points and search from an earlier language model move to `earlier` in the JSON, with that
 model's record (and the points it taught, from `variants.self_training`): the first curve's model was three
 cycles (1 + 1 + 0.8 epochs, `--epochs-lm 1`, then `--pretrained` the run before with `--epochs-lm 0+1` and

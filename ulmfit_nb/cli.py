@@ -87,7 +87,7 @@ def _clas_options()->argparse.ArgumentParser:
                    'on few labels to make --min-steps-clas optimizer steps)')
     g.add_argument('--min-steps-clas', type=int, metavar='N', help=f'few labels (under 6 batches): the default schedule\'s optimizer steps at least (default: {_default("min_steps_clas")})')
     g.add_argument('--lr-clas', type=float, metavar='LR', help='the head\'s first learning rate (default: 0.1 * bs / 128)')
-    g.add_argument('--drop-mult-clas', type=float, metavar='M', help=f'scales every dropout of the classifier (default: {_default("drop_mult_clas")}, the seed\'s)')
+    g.add_argument('--drop-mult-clas', type=float, metavar='M', help=f"scales the dropouts of the encoder and the head's first layer (fastai's drop_mult; default: {_default('drop_mult_clas')}, the seed's)")
     g.add_argument('--valid-pct', type=float, metavar='P', help=f'random validation share when the data has no validation column or folder (default: {_default("valid_pct")})')
     g.add_argument('--regression', action='store_true', default=None, help='the labels are numbers to predict, not classes')
     return p

@@ -64,7 +64,7 @@ class RecipeConfig:
     epochs_clas:str|tuple|None = None # the epochs of each stage of gradual unfreezing (None: the seed's 1,1,1,2, multiplied on few labels)
     min_steps_clas:int = 250          # few labels (fewer training texts than 6 batches): the default schedule's optimizer steps at least
     lr_clas:float|None = None         # the head's first learning rate (None: fine_tune_ulmfit's 0.1 * bs / 128)
-    drop_mult_clas:float = 0.5        # scales every dropout of the classifier (the seed's 0.5; 0: none)
+    drop_mult_clas:float = 0.5        # scales the classifier's dropouts, the encoder's and the head's first (the seed's 0.5, fastai's drop_mult)
     # the run
     bs:int = 64                       # texts per batch (a language model's rows)
     backwards:bool = False            # read every text from its end: a backward language model and classifier
