@@ -8,7 +8,7 @@ import argparse, errno, os, re, sys, textwrap, warnings
 
 import ulmfit_nb
 from .core import InputError
-from .config import RecipeConfig, machine_settings, run_settings
+from .config import DEFAULT_BS, FEW_LABELS, FEW_LABELS_BS, RecipeConfig, machine_settings, run_settings
 
 # %% auto #0
 __all__ = ['flag_terms', 'main']
@@ -48,7 +48,7 @@ def _run_options()->argparse.ArgumentParser:
     p, g = _group('run')
     g.add_argument('--out', required=True, metavar='DIR', help='the folder to write into (new or empty, or this run\'s with --resume)')
     g.add_argument('--resume', action='store_true', help='go on with the run in --out from its last finished stage or epoch')
-    g.add_argument('--bs', type=int, metavar='N', help=f'batch size (default: {_default("bs")})')
+    g.add_argument('--bs', type=int, metavar='N', help=f'batch size (default: {DEFAULT_BS}; a classifier\'s {FEW_LABELS_BS} on few labels, up to {FEW_LABELS:,} training texts)')
     g.add_argument('--seed', type=int, metavar='N', help=f'random seed for splits and initial weights (default: {_default("seed")})')
     g.add_argument('--backwards', action='store_true', default=None, help='read every text from its end: a backward model (the backward WikiText-103 weights)')
     return p
@@ -83,9 +83,9 @@ def _tok_options()->argparse.ArgumentParser:
 
 def _clas_options()->argparse.ArgumentParser:
     p, g = _group('classifier')
-    g.add_argument('--epochs-clas', metavar='E1,E2,..', help="epochs of each gradual-unfreezing stage (default: the seed's 1,1,1,2, multiplied "
-                   'on few labels to make --min-steps-clas optimizer steps)')
-    g.add_argument('--min-steps-clas', type=int, metavar='N', help=f'few labels (under 6 batches): the default schedule\'s optimizer steps at least (default: {_default("min_steps_clas")})')
+    g.add_argument('--epochs-clas', metavar='E1,E2,..', help="epochs of each gradual-unfreezing stage (default: the seed's 1,1,1,2; doubled on few "
+                   'labels, and on fewer texts than 6 batches multiplied to make --min-steps-clas optimizer steps)')
+    g.add_argument('--min-steps-clas', type=int, metavar='N', help=f'fewer training texts than 6 batches: the default schedule\'s optimizer steps at least (default: {_default("min_steps_clas")})')
     g.add_argument('--lr-clas', type=float, metavar='LR', help='the head\'s first learning rate (default: 0.1 * bs / 128)')
     g.add_argument('--drop-mult-clas', type=float, metavar='M', help=f"scales the dropouts of the encoder and the head's first layer (fastai's drop_mult; default: {_default('drop_mult_clas')}, the seed's)")
     g.add_argument('--valid-pct', type=float, metavar='P', help=f'random validation share when the data has no validation column or folder (default: {_default("valid_pct")})')

@@ -11,8 +11,8 @@ from pathlib import Path
 from .core import InputError
 
 # %% auto #0
-__all__ = ['named_datasets', 'pretrained_names', 'machine_settings', 'run_settings', 'parse_lm_epochs', 'parse_clas_epochs',
-           'RecipeConfig', 'resume_config']
+__all__ = ['named_datasets', 'pretrained_names', 'DEFAULT_BS', 'FEW_LABELS', 'FEW_LABELS_BS', 'machine_settings', 'run_settings',
+           'parse_lm_epochs', 'parse_clas_epochs', 'RecipeConfig', 'resume_config']
 
 # %% ../nbs/08_config.ipynb #e7cd6b1d
 def parse_lm_epochs(spec:str|int|float|tuple   # 'F+U', U, or (F, U)
@@ -38,6 +38,9 @@ def parse_clas_epochs(spec:str|tuple      # '1,1,1,2' or (1, 1, 1, 2)
 # %% ../nbs/08_config.ipynb #c4c155aa
 named_datasets = ('imdb_sample', 'imdb')          # fastai's data sets that `data` names (`untar_data`)
 pretrained_names = ('auto', 'none', 'wt103')      # the `pretrained` values that are not paths
+DEFAULT_BS = 64                                   # `bs=None`: a language model's rows, and a classifier's texts per batch past few labels
+FEW_LABELS = 5_000                                # a classifier with up to this many training texts has few labels: its defaults change
+FEW_LABELS_BS = 32                                # ... to batches of 32 texts (`bs=None`) and the seed's epochs doubled (`epochs_clas=None`)
 
 @dataclass
 class RecipeConfig:
@@ -61,12 +64,12 @@ class RecipeConfig:
     lang:str|None = None              # the texts' language, e.g. 'fr' (None: 'en', or the pretrained weights')
     # the classifier
     encoder:str|None = None           # train_classifier: the folder of the train_lm (or train) run whose encoder it starts from
-    epochs_clas:str|tuple|None = None # the epochs of each stage of gradual unfreezing (None: the seed's 1,1,1,2, multiplied on few labels)
-    min_steps_clas:int = 250          # few labels (fewer training texts than 6 batches): the default schedule's optimizer steps at least
+    epochs_clas:str|tuple|None = None # the epochs of each stage of gradual unfreezing (None: the seed's 1,1,1,2, doubled or more on few labels)
+    min_steps_clas:int = 250          # fewer training texts than 6 batches: the default schedule's optimizer steps at least
     lr_clas:float|None = None         # the head's first learning rate (None: fine_tune_ulmfit's 0.1 * bs / 128)
     drop_mult_clas:float = 0.5        # scales the classifier's dropouts, the encoder's and the head's first (the seed's 0.5, fastai's drop_mult)
     # the run
-    bs:int = 64                       # texts per batch (a language model's rows)
+    bs:int|None = None                # texts per batch (None: 64, a language model's rows; a classifier's 32 on few labels)
     backwards:bool = False            # read every text from its end: a backward language model and classifier
     seed:int = 42                     # the splits, the shares of epochs, the initial weights
     # the machine: how to run, not what (a resumed run may change them)
@@ -110,7 +113,7 @@ def _check_config(cfg:RecipeConfig):
         if not (isinstance(v, str) and v) and not (v is None and name == 'valid_col'): raise InputError(f'{name}={v!r}: give the name of a column')
     _number(cfg, 'valid_pct', float, 0, 1, exclusive=True)
     for name in ('lr_lm', 'lr_clas'): _number(cfg, name, float, 0, exclusive=True, none=True)
-    for name in ('max_vocab', 'bs'): _number(cfg, name)
+    _number(cfg, 'max_vocab'); _number(cfg, 'bs', none=True)
     _number(cfg, 'seed', low=0); _number(cfg, 'workers', low=0, none=True)
     for name in ('regression', 'backwards'): _choice(cfg, name, (False, True))
     _choice(cfg, 'device', ('auto', 'cpu', 'cuda')); _choice(cfg, 'precision', ('auto', 'fp32', 'bf16', 'fp16'))

@@ -28,14 +28,15 @@ from .lm_finetune import (EpochCheckpoints, LMLearner, NonFiniteLossStop, Resume
 from .classifier import TextClassifier, fine_tune_ulmfit, load_classifier, scale_epochs, stage_title, text_classifier_learner
 from .distributed import errors_shared, rank0_first, rank0_prints, setup_distributed
 from .ensemble import TextEnsemble
-from .config import RecipeConfig, machine_settings, parse_lm_epochs, resume_config, run_settings
-from .sources import DataSource, data_fingerprint, iter_texts, labelled_texts, lm_loaders, clas_loaders, read_rows, read_text_files, resolve_source
+from .config import DEFAULT_BS, FEW_LABELS, RecipeConfig, machine_settings, parse_lm_epochs, resume_config, run_settings
+from .sources import DataSource, clas_bs, data_fingerprint, few_labels_bs, iter_texts, labelled_texts, lm_loaders, clas_loaders, read_rows, read_text_files, resolve_source
 from .runs import EpochLog, RunFolder
 from .reports import Report, classification_report, plot_losses, regression_report, save_valid_outputs, write_metrics
 
 # %% auto #0
-__all__ = ['RunResult', 'train', 'train_lm', 'train_classifier', 'train_bidirectional', 'confident_labels', 'train_self_trained',
-           'check_out', 'load_model', 'evaluate', 'prediction_rows', 'write_predictions', 'predict_file']
+__all__ = ['default_clas_schedule', 'RunResult', 'train', 'train_lm', 'train_classifier', 'train_bidirectional',
+           'confident_labels', 'train_self_trained', 'check_out', 'load_model', 'evaluate', 'prediction_rows',
+           'write_predictions', 'predict_file']
 
 # %% ../nbs/12_recipe.ipynb #214db2ad
 def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
@@ -86,8 +87,8 @@ def _check_inputs(cfg:RecipeConfig, kind:str,
                  processes:int=1,                # the processes of a distributed run, which share each batch
                  device:str='cpu')->tuple:
     "(the data source, the language model's start: (pretrained files or None, encoder size)), checked before any work is done"
-    if cfg.bs % processes:
-        raise InputError(f'bs={cfg.bs} is the batch that the {processes} processes torchrun started share: give a multiple of {processes}')
+    if (bs := ifnone(cfg.bs, DEFAULT_BS)) % processes:
+        raise InputError(f'bs={bs} is the batch that the {processes} processes torchrun started share: give a multiple of {processes}')
     src = resolve_source(cfg.data, cfg.text_col, cfg.label_col, cfg.valid_col, labelled=kind != 'lm')
     if kind != 'lm' and src.kind == 'csv': read_rows(src, cfg.regression)
     start = None
@@ -108,7 +109,7 @@ def _lm_data(run:RunFolder, src:DataSource, cfg:RecipeConfig, spec:TokenizerSpec
     learning = spec.tokenizer == 'sentencepiece' and spec.sp_model is None
     print(f'Tokens: {"SentencePiece subwords" if spec.tokenizer == "sentencepiece" else "spaCy words"} ({spec.lang})'
           + (', pieces learned from the training texts' if learning else ''))
-    dls = lm_loaders(src, cfg.bs, 72, cfg.max_vocab, cfg.seed, cfg.workers, device, cfg.backwards, processes, spec)
+    dls = lm_loaders(src, ifnone(cfg.bs, DEFAULT_BS), 72, cfg.max_vocab, cfg.seed, cfg.workers, device, cfg.backwards, processes, spec)
     if learning and run.writer: atomic_write(run.work/'tokenizer.model', lambda f: f.write(dls.tok_kwargs['tok'].model))
     return dls
 
@@ -212,26 +213,35 @@ def _classifier_learner(run:RunFolder, src:DataSource, cfg:RecipeConfig,
 # %% ../nbs/12_recipe.ipynb #365420de
 _seed_schedule = (1, 1, 1, 2)        # the seed's epochs of gradual unfreezing, which the default schedule multiplies on few labels
 
-def _clas_schedule(learn:TextLearner, cfg:RecipeConfig)->tuple:
-    "The classifier's epochs per stage: `epochs_clas`, or the seed's, made `min_steps_clas` optimizer steps long on few labels"
-    if cfg.epochs_clas: return cfg.epochs_clas
-    few_labels = learn.dls.train.bs < cfg.bs                             # `few_labels_bs` made the batches smaller
-    return scale_epochs(_seed_schedule, len(learn.dls.train), cfg.min_steps_clas) if few_labels else _seed_schedule
+def default_clas_schedule(n_train:int,               # the classifier's training texts
+                          bs:int|None=None,          # the batch size asked for (None: `clas_bs`'s default)
+                          min_steps_clas:int=250,    # the optimizer steps at least on fewer training texts than 6 batches
+                          n_batches:int|None=None    # training batches per epoch (None: the whole batches of `few_labels_bs`)
+                         )->tuple:
+    """(batch size, epochs per stage, why) of the recipe's default classifier schedule for `n_train` texts: the seed's — doubled on
+    few labels, and made `min_steps_clas` optimizer steps long on fewer training texts than 6 batches"""
+    batch = few_labels_bs(bs, n_train)
+    n_batches = ifnone(n_batches, max(1, n_train // batch))
+    if batch < clas_bs(bs, n_train):                                      # `few_labels_bs` made the batches smaller
+        epochs, why = scale_epochs(_seed_schedule, n_batches, min_steps_clas), f'{min_steps_clas} optimizer steps at least'
+    elif n_train <= FEW_LABELS: epochs, why = tuple(2 * e for e in _seed_schedule), f'{n_train:,} training texts, up to {FEW_LABELS:,}'
+    else: return batch, _seed_schedule, ''
+    seed = ','.join(map(str, _seed_schedule))
+    return batch, epochs, f" (the seed's {seed} x {epochs[0] // _seed_schedule[0]} for few labels: {why}, {n_batches} batches of {batch} per epoch)"
 
-def _schedule_note(learn:TextLearner, cfg:RecipeConfig, schedule:tuple)->str:
-    "What the printed schedule comes from, when the default schedule was multiplied for few labels"
-    if cfg.epochs_clas or schedule == _seed_schedule: return ''
-    return (f" (the seed's {','.join(map(str, _seed_schedule))} x {schedule[0] // _seed_schedule[0]} for few labels: {cfg.min_steps_clas} optimizer "
-            f'steps at least, {len(learn.dls.train)} batches of {learn.dls.train.bs} per epoch)')
+def _clas_schedule(learn:TextLearner, cfg:RecipeConfig)->tuple:
+    "The classifier's epochs per stage, and why (for the printed line): `epochs_clas`, or `default_clas_schedule`'s"
+    if cfg.epochs_clas: return cfg.epochs_clas, ''
+    return default_clas_schedule(len(learn.dls.train_ds), cfg.bs, cfg.min_steps_clas, len(learn.dls.train))[1:]
 
 # %% ../nbs/12_recipe.ipynb #0f5b6257
 def _classifier_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig):
     "Gradual unfreezing with discriminative learning rates (`fine_tune_ulmfit`), resumable after each of its stages"
     run.start('classifier')
     progress, stop = run.progress('classifier'), NonFiniteLossStop()
-    schedule, done = _clas_schedule(learn, cfg), progress.get('stages_done', 0)
+    (schedule, why), done = _clas_schedule(learn, cfg), progress.get('stages_done', 0)
     if done: learn.load(progress['checkpoint'])                             # `fine_tune_ulmfit` clears the optimizer at each stage, as it did
-    print(f'Classifier: gradual unfreezing {",".join(map(str, schedule))}{_schedule_note(learn, cfg, schedule)}' + (f', resuming at stage {done + 1}' if done else ''))
+    print(f'Classifier: gradual unfreezing {",".join(map(str, schedule))}{why}' + (f', resuming at stage {done + 1}' if done else ''))
     log = EpochLog(run, f'clas_{done + 1}')
     print(stage_title(done, schedule))
     def after_stage(stage):
@@ -246,7 +256,7 @@ def _classifier_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig):
     with learn.added_cbs(cbs), learn.distrib_ctx():
         fine_tune_ulmfit(learn, lr=cfg.lr_clas, epochs=schedule, start_stage=done, after_stage=after_stage, show_stages=False)
     last = [r for r in run.state['log'] if r['stage'].startswith('clas')][-1]
-    run.finish(schedule=list(schedule), checkpoint=f'clas_{len(schedule)}', **{k: v for k, v in last.items() if k in ('valid_loss', 'accuracy', '_rmse')})
+    run.finish(schedule=list(schedule), bs=learn.dls.train.bs, checkpoint=f'clas_{len(schedule)}', **{k: v for k, v in last.items() if k in ('valid_loss', 'accuracy', '_rmse')})
 
 # %% ../nbs/12_recipe.ipynb #6b246088
 def _evaluate_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig, device:str, precision:str)->Report:
@@ -256,7 +266,7 @@ def _evaluate_stage(run:RunFolder, learn:TextLearner, cfg:RecipeConfig, device:s
     clf, ds = learn.to_classifier().to(device), learn.dls.valid.dataset
     clf.precision = precision
     print(f'Evaluating on the {len(ds):,} validation texts')
-    probs, targets = clf.predict_ids([ds.doc(i) for i in range(len(ds))], bs=2 * cfg.bs), ds.labels[ds.idxs]
+    probs, targets = clf.predict_ids([ds.doc(i) for i in range(len(ds))], bs=2 * ifnone(cfg.bs, DEFAULT_BS)), ds.labels[ds.idxs]
     rep = regression_report(probs, targets) if clf.kind == 'regression' else classification_report(probs, targets, clf.classes)
     save_valid_outputs(run.path/'valid_outputs.npz', probs, targets)
     clf.to('cpu').export(run.path/'model.pth')
@@ -507,7 +517,7 @@ def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:P
     """Write into `out` student.csv: `rows`, then the `k` `unlabelled` texts the classifier `teacher` (a model file) is surest of,
     with its labels; and pseudo_labels.json: what was picked, and the teacher's report on the validation rows"""
     clf, valid = load_model(teacher, cfg.device, cfg.precision), rows[rows.is_valid]      # load_model: below, with evaluate
-    probs = clf.predict_texts(unlabelled + valid.text.tolist(), bs=2 * cfg.bs, n_workers=cfg.workers, progress=False)[1]   # (unlabelled + valid, classes)
+    probs = clf.predict_texts(unlabelled + valid.text.tolist(), bs=2 * ifnone(cfg.bs, DEFAULT_BS), n_workers=cfg.workers, progress=False)[1]   # (unlabelled + valid, classes)
     picked, classes = confident_labels(probs[:len(unlabelled)], k, clf.classes)
     record = dict(teacher_model=str(teacher), unlabelled=len(unlabelled), pseudo_labels=len(picked),
                   lowest_confidence=round(float(probs[picked, classes].min()), 4),

@@ -15,12 +15,14 @@ from fastai.data.external import URLs, untar_data
 from fastai.data.transforms import get_files
 
 from .core import InputError
+from .config import DEFAULT_BS, FEW_LABELS, FEW_LABELS_BS
 from .tokenize import TokenizerSpec, Numericalize, make_vocab, tokenize_df, tokenize_folder
 from .data import TextDataLoaders
 
 # %% auto #0
 __all__ = ['lm_valid_share', 'lm_valid_max', 'predict_chunk', 'DataSource', 'resolve_source', 'read_rows', 'lm_loaders',
-           'few_labels_bs', 'clas_loaders', 'data_fingerprint', 'read_text_files', 'labelled_texts', 'iter_texts']
+           'clas_bs', 'few_labels_bs', 'clas_loaders', 'data_fingerprint', 'read_text_files', 'labelled_texts',
+           'iter_texts']
 
 # %% ../nbs/09_sources.ipynb #c27b8590
 @dataclass
@@ -191,11 +193,17 @@ def lm_loaders(src:DataSource, bs:int=64, seq_len:int=72,
                                        path=src.path if src.kind == 'folder' else src.path.parent, tok_kwargs=tok_kwargs)
 
 # %% ../nbs/09_sources.ipynb #24a43d59
-def few_labels_bs(bs:int,             # the batch size asked for
+def clas_bs(bs:int|None,          # the batch size asked for (None: the default)
+            n_train:int            # the classifier's training texts
+           )->int:
+    "`bs`, or by default `DEFAULT_BS` texts — `FEW_LABELS_BS` on few labels, up to `FEW_LABELS` training texts"
+    return bs if bs is not None else FEW_LABELS_BS if n_train <= FEW_LABELS else DEFAULT_BS
+
+def few_labels_bs(bs:int|None,        # the batch size asked for (None: `clas_bs`'s default)
                   n_train:int         # the classifier's training texts
                  )->int:
-    "`bs`, or a sixth of `n_train` texts (at least 8, at most all of them) when they are fewer than 6 x `bs`"
-    return max(1, min(bs, n_train, max(8, n_train // 6)))
+    "`clas_bs`, or a sixth of `n_train` texts (at least 8, at most all of them) when they are fewer than 6 batches of it"
+    return max(1, min(clas_bs(bs, n_train), n_train, max(8, n_train // 6)))
 
 def _n_train(src:DataSource, df:pd.DataFrame|None, valid_pct:float)->int:
     "How many texts of `src` the classifier trains on (`df`: a CSV's rows)"
@@ -206,7 +214,7 @@ def _n_train(src:DataSource, df:pd.DataFrame|None, valid_pct:float)->int:
 # %% ../nbs/09_sources.ipynb #01f9ca62
 def clas_loaders(src:DataSource,
                  vocab:list,                        # the language model's vocabulary
-                 bs:int=64,                         # texts per batch, at most (`few_labels_bs`)
+                 bs:int|None=None,                  # texts per batch, at most (None: 64, or 32 on few labels: `few_labels_bs`)
                  valid_pct:float=0.1,               # a random validation share, when the source has no validation column or folder
                  seed:int=42,
                  regression:bool=False,             # the labels are numbers
