@@ -8,6 +8,7 @@
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --lm-kind subwords        # ULMFiT from the subword LM (LMS)
     python -m benchmarks.few_labels --budgets 500 --methods ulmfit --self-train k10000_seed k10000_bi    # self-training's settings, validation only
     python -m benchmarks.few_labels --budgets 100 500 1000 5000 --methods ulmfit --self-train    # ULMFiT self-trained (variants.self_training)
+    python -m benchmarks.few_labels --budgets 100 500 1000 --methods ulmfit --self-train k15000_probe    # the probe as the teacher, validation only
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
 seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
@@ -38,7 +39,9 @@ on: each stage holds out other train texts (its seed), which the stages before i
 recorded per token of the model's own and per word (spaCy's tokens of the same texts: the summed
 log-loss over the words), which compares across tokenizers.
 `--self-train` is self-training, MultiFiT's bootstrapping with ULMFiT's own classifier as the teacher, through the recipe's
-`train_self_trained`: each curve point's classifier — or its forward + backward ensemble (`--lm-kind backward` measured first) —
+`train_self_trained`: each curve point's classifier — or its forward + backward ensemble (`--lm-kind backward` measured first), or
+the probe of its labels (`k15000_probe`: `--probe`'s logistic regression on the frozen encoder's features, put into a classifier's
+head and exported, `fold_probe`, so that `train_self_trained` takes it as any teacher; MultiFiT's teacher is not fine-tuned either) —
 labels the rest of the pool (the train reviews in neither its budget nor the validation set, their labels unread), and a student
 starts again from the forward encoder on the budget's labels and the K reviews the teacher is surest of, half of each class
 (SELF_TRAINING: the teacher — in the search also another setting's student, a second round —, K and the student's settings,
@@ -324,7 +327,7 @@ def retire_students(res:dict, key:str):
     """The self-trained point the curve's point `key` taught (`variants.self_training`) goes to `replaced` when that point is measured
     again with other settings: its teacher is gone. Named `teacher <its settings>/<the student's>/<key>`"""
     st, teacher = res.get('variants', {}).get('self_training', {}), res['points'].get(key)
-    if teacher and key in st.get('points', {}):
+    if teacher and key in st.get('points', {}) and st['points'][key].get('settings', {}).get('teacher') != 'probe':     # a probe taught it: it stays
         student = st['points'].pop(key)
         st.setdefault('replaced', {})[f"teacher {teacher['settings_name']}/{student['settings_name']}/{key}"] = dict(student, teacher_settings=teacher['settings'])
 
@@ -353,8 +356,8 @@ def ensemble_point(runs:list[Path], test:TestSet|None)->dict:
     return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
 SELF_TRAINING = {                            # the self-training settings tried on the validation set (--self-train NAME ...): the
-                                             # teacher that labels (the curve point's classifier, or the point's forward + backward
-                                             # ensemble), the K reviews it is surest of, and the student's classifier settings (the
+                                             # teacher that labels (the curve point's classifier, the point's forward + backward
+                                             # ensemble, or the probe of its labels), the K reviews it is surest of, and the student's classifier settings (the
                                              # recipe's defaults: with thousands of texts the student is not few labels)
     'k5000_seed':      dict(k=5000, bs=64, epochs_clas=(1, 1, 1, 2)),                             # teacher: the forward classifier
     'k10000_seed':     dict(k=10000, bs=64, epochs_clas=(1, 1, 1, 2)),
@@ -365,6 +368,8 @@ SELF_TRAINING = {                            # the self-training settings tried 
                                                                                       # too, on the same texts: the point is their ensemble
     'k15000_round2':   dict(k=15000, teacher='k15000_seed', bs=64, epochs_clas=(1, 1, 1, 2)),   # a second round: k15000_seed's student teaches
     'k15000_x2':       dict(k=15000, bs=64, epochs_clas=(2, 2, 2, 4)),                           # the student's epochs doubled
+    'k15000_probe':    dict(k=15000, teacher='probe', bs=64, epochs_clas=(1, 1, 1, 2)),         # teacher: the frozen encoder's probe
+                                                                                      # (--probe), a classifier in its own right (EncoderProbe.teacher)
 }
 SELF_TRAINING_VARIANTS = {'forward': 'self_training', 'bidirectional': 'self_training_bidirectional',   # where each teacher's points go,
                           'bidirectional_both': 'self_training_ensemble'}                               # and a bidirectional student's
@@ -389,6 +394,15 @@ def self_training_teacher(res:dict, work:Path, key:str, settings:dict, out:Path,
     if len(runs) == 1: return runs[0]/'model.pth', points[0]['cpu_seconds']
     TextEnsemble([load_classifier(d/'model.pth') for d in runs]).export(out/'teacher.pth')
     return out/'teacher.pth', sum(p['cpu_seconds'] for p in points)
+
+def students_searched(st:dict)->dict:
+    """The self-training search (`st`: `variants.self_training`) and, as their settings' entries where the search has none, the curve's
+    students of a first sample that took all K pseudo-labels: the same labels, seed and settings, so the same measurement a search makes"""
+    searched = dict(st.get('search', {}))
+    for key, p in st.get('points', {}).items():
+        name = f"{p['settings_name']}/{p['n']}/0"
+        if p['sample'] == 0 and p.get('pseudo_labels') == p['settings']['k'] and name not in searched: searched[name] = p
+    return searched
 
 def self_training_point(lm_dir:Path, work:Path, key:str, teacher:Path, texts, y, unlabelled, valid_texts, y_valid, seed:int,
                         settings:dict, test:TestSet|None, y_unlabelled:np.ndarray|None=None, backward_lm:Path|None=None,
@@ -416,9 +430,27 @@ def self_training_point(lm_dir:Path, work:Path, key:str, teacher:Path, texts, y,
         r['pseudo_accuracy'] = float((pseudo.text.map(truth) == pseudo.label).mean())    # a text twice in IMDb: one of its labels
     return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
+def fold_probe(model, mean:np.ndarray, std:np.ndarray, coef:np.ndarray, intercept:float, cols:slice):
+    """Put a logistic regression on standardized pooled features into the head of the classifier `model` (`get_text_classifier` with
+    `lin_ftrs=[]`: one BatchNorm and one bias-free Linear layer), so that its two-class probabilities are the regression's: `mean`
+    and `std` standardize all 3 * emb_sz features [last, max, mean] (scikit-learn's StandardScaler), `coef` and `intercept` weigh
+    the columns `cols`. The BatchNorm standardizes (its running mean and variance, its weight cancelling its eps) and adds the
+    intercept along `coef` (its bias); the Linear layer gives the classes -z/2 and z/2, whose softmax is the regression's sigmoid"""
+    import torch, torch.nn as nn
+    bn, lin = [next(m for m in model[1].layers[0] if isinstance(m, t)) for t in (nn.BatchNorm1d, nn.Linear)]
+    w = np.zeros(len(mean)); w[cols] = coef
+    as_t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))
+    with torch.no_grad():
+        bn.running_mean.copy_(as_t(mean)); bn.running_var.copy_(as_t(std ** 2))
+        bn.weight.copy_(as_t(np.sqrt(std ** 2 + bn.eps) / std)); bn.bias.copy_(as_t(intercept * w / (w @ w)))
+        lin.weight.copy_(as_t(np.stack([-w / 2, w / 2])))
+    return model
+
 class EncoderProbe:
-    "How much the pretrained encoder in `lm_dir` holds before fine-tuning: logistic regression on its frozen pooled features (--probe)"
-    def __init__(self, lm_dir:Path, valid_texts, y_valid):
+    """How much the pretrained encoder in `lm_dir` holds before fine-tuning: logistic regression on its frozen pooled features (--probe),
+    computed in `precision` — a teacher's in the one its labels will be predicted in (`train_self_trained`'s), so that it learns from
+    the features it will read"""
+    def __init__(self, lm_dir:Path, valid_texts, y_valid, precision:str='fp32'):
         import torch.nn as nn
         from ulmfit_nb.core import read_vocab
         from ulmfit_nb.model import AWD_LSTM, SequentialRNN, get_text_classifier, load_weights, masked_concat_pool, read_state, size_of_state
@@ -429,9 +461,9 @@ class EncoderProbe:
         vocab, state = read_vocab(lm_dir/'encoder.vocab.json'), read_state(lm_dir/'encoder.pth')
         encoder = get_text_classifier(AWD_LSTM, len(vocab), 2, config=size_of_state(state))[0]
         load_weights(encoder.module, state, name=str(lm_dir/'encoder.pth'))
-        self.model = TextClassifier(SequentialRNN(encoder, Pooled()), vocab, None, kind='regression', precision='fp32',   # eval: no dropout
+        self.model = TextClassifier(SequentialRNN(encoder, Pooled()), vocab, None, kind='regression', precision=precision,   # eval: no dropout
                                     backwards=reads_backwards(lm_dir))
-        self.tok_kwargs = TokenizerSpec.load(lm_dir/'lm').tok_kwargs
+        self.tok_kwargs, self.encoder = TokenizerSpec.load(lm_dir/'lm').tok_kwargs, (vocab, state)
         self.valid, self.y_valid = self.features(valid_texts), y_valid              # once, for every budget
 
     def features(self, texts)->dict:
@@ -450,6 +482,27 @@ class EncoderProbe:
             x, xv = scale.transform(train[pool]), scale.transform(self.valid[pool])
             r[pool] = max(LogisticRegression(C=c, max_iter=3000).fit(x, y).score(xv, self.y_valid) for c in PROBE_C_GRID)
         return dict(r, cpu_seconds=cpu_seconds() - t0)
+
+    def teacher(self, texts, y, fname:Path)->dict:
+        """The probe of `texts` as a classifier: the pooling and `C` best on the validation set, put into the head of a classifier
+        with the frozen encoder (`fold_probe`) and exported to `fname` — a model file `train_self_trained` takes as its teacher"""
+        from sklearn.preprocessing import StandardScaler
+        from ulmfit_nb.model import AWD_LSTM, get_text_classifier, load_weights, model_meta, size_of_state
+        from ulmfit_nb.classifier import TextClassifier
+        t0, train = cpu_seconds(), self.features(texts)['concat']
+        scale, emb = StandardScaler().fit(train), train.shape[1] // 3
+        x, xv = scale.transform(train), scale.transform(self.valid['concat'])
+        fits = [(pool, cols, LogisticRegression(C=c, max_iter=3000).fit(x[:, cols], y)) for pool, cols in
+                (('concat', slice(None)), ('mean', slice(2 * emb, None))) for c in PROBE_C_GRID]
+        pool, cols, lr = max(fits, key=lambda f: f[2].score(xv[:, f[1]], self.y_valid))        # the first of the best
+        (vocab, state), backwards = self.encoder, self.model.backwards
+        args = dict(arch='AWD_LSTM', vocab_sz=len(vocab), n_out=2, seq_len=72, config={**model_meta[AWD_LSTM]['config_clas'], **size_of_state(state)},
+                    drop_mult=0.5, lin_ftrs=[], ps=[], max_len=72 * 20, y_range=None, backwards=backwards)   # what text_classifier_learner records
+        model = get_text_classifier(AWD_LSTM, len(vocab), 2, seq_len=72, config=args['config'], drop_mult=0.5, lin_ftrs=[], ps=[])
+        load_weights(model[0].module, state)
+        fold_probe(model, scale.mean_, scale.scale_, lr.coef_[0], lr.intercept_[0], cols)
+        TextClassifier(model, vocab, ['neg', 'pos'], tok_kwargs=self.tok_kwargs, backwards=backwards, model_args=args).export(fname)
+        return dict(pool=pool, C=lr.C, valid_accuracy=lr.score(xv[:, cols], self.y_valid), cpu_seconds=cpu_seconds() - t0)
 
 def save(res:dict, out:Path|None):
     if out: atomic_write_text(out, json.dumps(res, indent=1, default=list))
@@ -511,13 +564,14 @@ if __name__ == '__main__':
             ap.error('--self-train with names searches from the curve\'s own points, and a teacher reads forward: leave --lm-kind out')
         variants = res.setdefault('variants', {})
         st = variants.setdefault('self_training', dict(points={}))          # the search of every teacher, and the forward teacher's points
+        probe = None                                                     # EncoderProbe, made when a setting asks for it
         test = None if args.self_train else TestSet(test_texts, y_test)
         for n in args.budgets:
             for s in range(1 if args.self_train else args.samples):
                 if n >= len(pool): continue                              # no unlabelled texts left
                 idx = balanced(labels, pool, n, seed=s + 1)
                 teacher_key, rest = f'ulmfit/{len(idx)}/{s}', np.setdiff1d(pool, idx)
-                for name, settings in ([(nm, SELF_TRAINING[nm]) for nm in args.self_train] or [chosen(st, len(idx), len(pool), 'k5000_seed', SELF_TRAINING)]):
+                for name, settings in ([(nm, SELF_TRAINING[nm]) for nm in args.self_train] or [chosen(dict(search=students_searched(st)), len(idx), len(pool), 'k5000_seed', SELF_TRAINING)]):
                     if settings.get('teacher') in SELF_TRAINING and not args.self_train: raise SystemExit(f'{name}: a second round is searched only')
                     kind = ('bidirectional' if settings.get('teacher') == 'bidirectional' else 'forward') + \
                            ('_both' if settings.get('student') == 'bidirectional' else '')
@@ -533,7 +587,11 @@ if __name__ == '__main__':
                     if not args.self_train: keep_replaced(variants[variant], key)     # measured with the settings an earlier search chose
                     where = work/'self_training'/('' if kind == 'forward' else kind)
                     shutil.rmtree(point_run(where, key).parent, ignore_errors=True); point_run(where, key).parent.mkdir(parents=True)
-                    teacher, teacher_cpu = self_training_teacher(res, work, teacher_key, settings, point_run(where, key).parent, own)
+                    if settings.get('teacher') == 'probe':                   # the frozen encoder's probe of the same labels: no curve point needed
+                        probe = probe or EncoderProbe(lm_dir, valid_texts, y_valid, precision='auto')   # as the teacher will label
+                        teacher = point_run(where, key).parent/'teacher.pth'
+                        taught = probe.teacher([texts[i] for i in idx], labels[idx], teacher); teacher_cpu = taught['cpu_seconds']
+                    else: teacher, teacher_cpu = self_training_teacher(res, work, teacher_key, settings, point_run(where, key).parent, own)
                     if not args.self_train:      # the language models the point's classifiers start from: the curve's, or both directions'
                         variants[variant]['lm'] = dict(own['lm'] if kind == 'forward' else bidirectional_lm(res['lm'], variants['backward']['lm']), kind=variant)
                     r = self_training_point(lm_dir, where, key, teacher, [texts[i] for i in idx], labels[idx], [texts[i] for i in rest],
@@ -542,7 +600,8 @@ if __name__ == '__main__':
                                             None if args.self_train else min(settings['k'], 2 * len(rest) // 3))   # a curve point: the recipe's rule
                     into[key] = dict(r, settings_name=name, settings=settings, method='ulmfit', n=len(idx), sample=s, machine=here,
                                      cpu_seconds=r['cpu_seconds'] + teacher_cpu, own_cpu_seconds=r['cpu_seconds'],   # the teacher's too
-                                     **({} if args.self_train or kind != 'forward' else {'teacher_settings': own['points'][teacher_key]['settings']}))
+                                     **({'teacher_settings': taught} if settings.get('teacher') == 'probe' else
+                                        {} if args.self_train or kind != 'forward' else {'teacher_settings': own['points'][teacher_key]['settings']}))
                     if test: report(f'{key} ({variant})', into[key])
                     else: print(f'  self-training {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                     save(res, out)
