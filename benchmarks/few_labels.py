@@ -64,7 +64,7 @@ than the issue's hour. A point measured with other settings than the search now 
 again. Each point is written to the JSON as soon as it is measured, with its CPU seconds, so an
 interrupted run goes on where it stopped (`--json` the same file).
 """
-import json, resource, shutil, time, warnings
+import json, resource, shutil, threading, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 from benchmarks._common import machine, machine_record, arg_parser
@@ -151,16 +151,38 @@ def yardstick_record(stage:Path, yardstick:Tokens, ppl:float|None=None)->dict:
     return dict(texts=len(yardstick), perplexity=ppl, tokens=tokens.n_tokens, words=words.n_tokens,
                 word_perplexity=float(np.exp(np.log(ppl) * tokens.n_tokens / words.n_tokens)), unknown=unknown_share(stage, tokens))
 
+class BuildClock:
+    """The wall and CPU seconds a language model's build has cost over every process that worked on it — a build interrupted goes on
+    (`train_lm(resume=True)`) — kept in `fname`: written every `every` seconds and at the end, read back by the next process"""
+    def __init__(self, fname:Path, every:float=60.):
+        self.fname, self.every, self.stop = fname, every, threading.Event()
+        self.before = json.loads(fname.read_text()) if fname.exists() else dict(wall=0., cpu=0., processes=0)
+
+    def record(self)->dict:
+        "The cost so far, this process's added to the earlier ones', written to `fname`"
+        r = dict(wall=self.before['wall'] + time.time() - self.t0, cpu=self.before['cpu'] + cpu_seconds() - self.c0,
+                 processes=self.before['processes'] + 1)
+        atomic_write_text(self.fname, json.dumps(r)); return r
+
+    def __enter__(self):
+        self.t0, self.c0 = time.time(), cpu_seconds()                # the same CPU count as the points'
+        def tick():
+            while not self.stop.wait(self.every): self.record()
+        threading.Thread(target=tick, daemon=True).start(); return self
+
+    def __exit__(self, *exc): self.stop.set(); self.total = self.record()
+
 def build_stage(data:Path, out:Path, pretrained:Path|None, settings:dict, stage:dict, yardstick:Tokens)->dict:
     """One stage of the language model, trained into `out` (from the weights of `pretrained`) unless `out` holds it: its record,
     with its perplexity on the `yardstick` texts (which no stage trains on; each stage's own held-out texts differ with its seed)"""
     from ulmfit_nb.recipe import train_lm
     if not (out/'encoder.pth').exists():
-        t0, c0 = time.time(), cpu_seconds()                        # the same CPU count as the points'
         own = {k: v for k, v in settings.items() if not (pretrained and k == 'vocab_size')}    # a later stage reads the first's pieces
-        train_lm(data, out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **own, **stage,
-                 **({'pretrained': str(pretrained)} if pretrained else {}))
-        atomic_write_text(out/'build_seconds.json', json.dumps(dict(wall=time.time() - t0, cpu=cpu_seconds() - c0, machine=machine_record())))
+        out.parent.mkdir(parents=True, exist_ok=True)             # the clock beside the run folder: train_lm wants it new or its own
+        with BuildClock(out.with_name(f'{out.name}.build_clock.json')) as clock:   # the cost of every process that built it
+            train_lm(data, out, resume=(out/'.ulmfit'/'state.json').exists(), show=False, **own, **stage,
+                     **({'pretrained': str(pretrained)} if pretrained else {}))
+        atomic_write_text(out/'build_seconds.json', json.dumps(dict(clock.total, machine=machine_record())))
     y = json.loads((out/'yardstick.json').read_text()) if (out/'yardstick.json').exists() else {}
     if 'unknown' not in y:                         # new, or recorded before the per-word perplexity and `unknown` were
         y = yardstick_record(out, yardstick, y.get('perplexity')); atomic_write_text(out/'yardstick.json', json.dumps(y))
