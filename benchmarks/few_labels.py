@@ -19,7 +19,8 @@ version (Wang & Manning 2012: binarized 1-2-gram counts scaled by their naive-Ba
 then logistic regression), `C` chosen on the validation set per point; and ULMFiT through the recipe
 API (`train_classifier`), from one language model that read only the 25,000 train texts (no labels,
 no test texts): `train_lm` builds it first, in the stages of LM_STAGES (its cost is recorded apart,
-under `lm`) — the same as the command
+under `lm`: what every process that worked on it spent, as an interrupted build goes on from its last
+epoch, `BuildClock`) — the same as the command
 
     ulmfit lm --data $FASTAI_HOME/data/imdb/train --size small --max-vocab 30000 --epochs-lm 5 --lr-lm 0.01 --seed 0 --out runs/few_labels_5e
 
