@@ -489,43 +489,46 @@ class EncoderProbe:
         self.tok_kwargs, self.encoder = TokenizerSpec.load(lm_dir/'lm').tok_kwargs, (vocab, state)
         self.valid, self.y_valid = self.features(valid_texts), y_valid              # once, for every budget
 
-    def features(self, texts)->dict:
-        "The frozen encoder's pooled outputs, a row per text: {'concat': [last, max, mean], 'mean': mean}"
+    def features(self, texts)->np.ndarray:
+        "The frozen encoder's pooled outputs [last, max, mean], a row per text: (texts, 3 * emb_sz)"
         from ulmfit_nb.tokenize import tokenize_texts
         corpus = self.model.num.corpus(tokenize_texts(list(texts), progress=False, **self.tok_kwargs))
-        x = self.model.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], progress=False)
-        return dict(concat=x, mean=x[:, 2 * x.shape[1] // 3:])
+        return self.model.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], progress=False)
+
+    def fits(self, texts, y)->tuple:
+        """(the standardization of the features of `texts`, and per pooling — all three, or the mean alone — and `C`: (pooling, its
+        columns, the logistic regression, its validation accuracy)). A column is standardized alike whichever pooling reads it"""
+        from sklearn.preprocessing import StandardScaler
+        train = self.features(texts)
+        scale, third = StandardScaler().fit(train), train.shape[1] // 3
+        x, xv = scale.transform(train), scale.transform(self.valid)
+        fits = []
+        for pool, cols in (('concat', slice(None)), ('mean', slice(2 * third, None))):
+            for c in PROBE_C_GRID:
+                lr = LogisticRegression(C=c, max_iter=3000).fit(x[:, cols], y)
+                fits.append((pool, cols, lr, lr.score(xv[:, cols], self.y_valid)))
+        return scale, fits
 
     def point(self, texts, y)->dict:
         "Validation accuracy of logistic regression on the standardized features of `texts`, per pooling, `C` chosen on the validation set"
-        from sklearn.preprocessing import StandardScaler
-        t0, train, r = cpu_seconds(), self.features(texts), {}
-        for pool in ('concat', 'mean'):
-            scale = StandardScaler().fit(train[pool])
-            x, xv = scale.transform(train[pool]), scale.transform(self.valid[pool])
-            r[pool] = max(LogisticRegression(C=c, max_iter=3000).fit(x, y).score(xv, self.y_valid) for c in PROBE_C_GRID)
-        return dict(r, cpu_seconds=cpu_seconds() - t0)
+        t0, (_, fits) = cpu_seconds(), self.fits(texts, y)
+        return dict({pool: max(acc for p, _, _, acc in fits if p == pool) for pool in ('concat', 'mean')}, cpu_seconds=cpu_seconds() - t0)
 
     def teacher(self, texts, y, fname:Path)->dict:
         """The probe of `texts` as a classifier: the pooling and `C` best on the validation set, put into the head of a classifier
         with the frozen encoder (`fold_probe`) and exported to `fname` — a model file `train_self_trained` takes as its teacher"""
-        from sklearn.preprocessing import StandardScaler
-        from ulmfit_nb.model import AWD_LSTM, get_text_classifier, load_weights, model_meta, size_of_state
-        from ulmfit_nb.classifier import TextClassifier
-        t0, train = cpu_seconds(), self.features(texts)['concat']
-        scale, emb = StandardScaler().fit(train), train.shape[1] // 3
-        x, xv = scale.transform(train), scale.transform(self.valid['concat'])
-        fits = [(pool, cols, LogisticRegression(C=c, max_iter=3000).fit(x[:, cols], y)) for pool, cols in
-                (('concat', slice(None)), ('mean', slice(2 * emb, None))) for c in PROBE_C_GRID]
-        pool, cols, lr = max(fits, key=lambda f: f[2].score(xv[:, f[1]], self.y_valid))        # the first of the best
+        from ulmfit_nb.model import AWD_LSTM, load_weights, model_meta, size_of_state
+        from ulmfit_nb.classifier import TextClassifier, classifier_from_args
+        t0, (scale, fits) = cpu_seconds(), self.fits(texts, y)
+        pool, cols, lr, acc = max(fits, key=lambda f: f[3])                        # the first of the best
         (vocab, state), backwards = self.encoder, self.model.backwards
         args = dict(arch='AWD_LSTM', vocab_sz=len(vocab), n_out=2, seq_len=72, config={**model_meta[AWD_LSTM]['config_clas'], **size_of_state(state)},
-                    drop_mult=0.5, lin_ftrs=[], ps=[], max_len=72 * 20, y_range=None, backwards=backwards)   # what text_classifier_learner records
-        model = get_text_classifier(AWD_LSTM, len(vocab), 2, seq_len=72, config=args['config'], drop_mult=0.5, lin_ftrs=[], ps=[])
+                    drop_mult=0.5, lin_ftrs=[], ps=[], max_len=72 * 20, y_range=None, backwards=backwards)   # as text_classifier_learner records them
+        model = classifier_from_args(args)
         load_weights(model[0].module, state)
         fold_probe(model, scale.mean_, scale.scale_, lr.coef_[0], lr.intercept_[0], cols)
         TextClassifier(model, vocab, ['neg', 'pos'], tok_kwargs=self.tok_kwargs, backwards=backwards, model_args=args).export(fname)
-        return dict(pool=pool, C=lr.C, valid_accuracy=lr.score(xv[:, cols], self.y_valid), cpu_seconds=cpu_seconds() - t0)
+        return dict(pool=pool, C=lr.C, valid_accuracy=acc, cpu_seconds=cpu_seconds() - t0)
 
 def save(res:dict, out:Path|None):
     if out: atomic_write_text(out, json.dumps(res, indent=1, default=list))

@@ -26,8 +26,9 @@ from .precision import inference_precision
 from .lm_finetune import TextLearner, pretrained_files, read_pretrained
 
 # %% auto #0
-__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'EXPORT_READERS', 'text_classifier_learner', 'stage_title', 'fine_tune_ulmfit',
-           'scale_epochs', 'TextClassifier', 'export_dict', 'load_classifier', 'classifier_from_export']
+__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'EXPORT_READERS', 'classifier_from_args', 'text_classifier_learner', 'stage_title',
+           'fine_tune_ulmfit', 'scale_epochs', 'TextClassifier', 'export_dict', 'load_classifier',
+           'classifier_from_export']
 
 # %% ../nbs/05_classifier.ipynb #cb3cad95
 def _label_kind(dls)->str:
@@ -45,8 +46,8 @@ def _arch(name:str):
     if name not in archs: raise InputError(f'Unknown architecture {name!r} (known: {list(archs)})')
     return archs[name]
 
-def _classifier_from_args(a:dict)->nn.Module:
-    "The (untrained) classifier that `model_args` describe: how `export` files rebuild their model"
+def classifier_from_args(a:dict)->nn.Module:
+    "The (untrained) classifier that `model_args` (`text_classifier_learner`'s) describe: how `export` files rebuild their model"
     return get_text_classifier(_arch(a['arch']), a['vocab_sz'], a['n_out'], seq_len=a['seq_len'], config=a['config'],
                                drop_mult=a['drop_mult'], lin_ftrs=a['lin_ftrs'], ps=a['ps'], max_len=a['max_len'],
                                y_range=tuple(a['y_range']) if a['y_range'] else None)
@@ -83,7 +84,7 @@ def text_classifier_learner(dls,                              # classifier data:
                       config={**model_meta[arch]['config_clas'], **ifnone(config, {})}, drop_mult=drop_mult, lin_ftrs=lin_ftrs,
                       ps=ps, max_len=max_len, y_range=list(y_range) if y_range else None, backwards=backwards)
     kwargs.setdefault('loss_func', _default_loss[_label_kind(dls)]())
-    learn = TextLearner(dls, _classifier_from_args(model_args), splitter=model_meta[arch]['split_clas'], model_args=model_args, **kwargs)
+    learn = TextLearner(dls, classifier_from_args(model_args), splitter=model_meta[arch]['split_clas'], model_args=model_args, **kwargs)
     if pretrained or pretrained_fnames is not None:
         _load_lm_encoder(learn.model, *pretrained_files(pretrained_fnames, arch, backwards, learn.path/learn.model_dir), dls.text_vocab)
         learn.freeze()
@@ -312,7 +313,7 @@ def classifier_from_export(d:dict, name:str='the file')->TextClassifier:
     if d.get('version') not in range(1, EXPORT_VERSION + 1):
         raise InputError(f'{name} was exported in format version {d.get("version")} (by ulmfit_nb {d.get("ulmfit_nb_version")}); '
                          f'this ulmfit_nb ({ulmfit_nb.__version__}) reads versions 1 to {EXPORT_VERSION}: use a matching ulmfit_nb to load it')
-    clf = TextClassifier(_classifier_from_args(d['model_args']), d['vocab'], d['classes'], d['kind'], TokenizerSpec.from_dict(d['tok']).tok_kwargs,
+    clf = TextClassifier(classifier_from_args(d['model_args']), d['vocab'], d['classes'], d['kind'], TokenizerSpec.from_dict(d['tok']).tok_kwargs,
                          seq_len=d['seq_len'], pad_idx=d['pad_idx'], backwards=d['backwards'], thresh=d['thresh'], model_args=d['model_args'])
     load_weights(clf.model, d['state_dict'], name=name)
     return clf
