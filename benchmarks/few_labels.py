@@ -199,6 +199,24 @@ def build_lm(lm:Path, yardstick:list, kind:str='words')->dict:
     return dict(kind=kind, folder=stages[-1]['folder'], lm=stages[-1]['lm'], stages=stages, machine=stages[-1].get('machine'),
                 wall=sum(s['wall'] for s in stages), cpu=sum(s['cpu'] for s in stages))
 
+def same_model(a:dict, b:dict)->bool:
+    """Whether two builds of a language model (`build_lm`'s records) came out the same: every metric of its training but the seconds,
+    and each stage's perplexity on the yardstick texts, to the last digit (training is deterministic given its seed on one machine)"""
+    outcome = lambda r: ({k: v for k, v in r['lm'].items() if not k.endswith('seconds')}, [s.get('yardstick', {}).get('perplexity') for s in r.get('stages', [])])
+    return outcome(a) == outcome(b)
+
+def record_lm(res:dict, lm:dict)->int:
+    """Put the language model `lm` (`build_lm`'s record) into `res['lm']`, unless it is a rebuild of the model recorded there: the same
+    folder built again (a fresh checkout) with the same settings and seed. Then `res['lm']` stays the model its points were measured
+    from and `lm` joins its `rebuilds`. Returns which build the next points start from — 0: the recorded model, or a rebuild that came
+    out the same (`same_model`); k: `rebuilds[k - 1]`, other weights — which they record as `lm_build`"""
+    old = res.get('lm')
+    if not old or old['folder'] != lm['folder']: res['lm'] = lm; return 0
+    if lm['lm'] == old['lm']: res['lm'] = dict(lm, **{k: old[k] for k in ('rebuilds',) if k in old}); return 0   # refreshed (a yardstick added)
+    rebuilds = old.setdefault('rebuilds', [])
+    if lm['lm'] not in [b['lm'] for b in rebuilds]: rebuilds.append(lm)             # the training metrics: perplexity, loss, seconds
+    return next(k for k, b in enumerate([old, *rebuilds]) if same_model(b, lm))
+
 def bidirectional_lm(forward:dict, backward:dict)->dict:
     "The record of a forward and a backward language model (`build_lm`'s) used together: both models' stages, their cost summed"
     return dict(kind='bidirectional', folder=f"{forward['folder']} + {backward['folder']}", lm=forward['lm'],
@@ -561,6 +579,7 @@ if __name__ == '__main__':
     res = json.loads(out.read_text()) if out and out.exists() else dict(name='few_labels', points={})
     res.update(title='Few labels: the learning curve', validation=len(valid_idx), pool=len(pool), test=len(y_test))
     here = machine_record()                           # this run's machine, on each point and probe it measures
+    made = dict(machine=here)                         # what each ULMFiT point records of where it was made (and lm_build: record_lm)
     res.setdefault('machine', here)                   # the first run's; each point and language model records its own (`machine`)
     lm_dir, work, test = Path(args.lm or LMS[args.lm_kind][2]), Path(args.work), None
     own = res if args.lm_kind == 'words' else res.setdefault('variants', {}).setdefault(args.lm_kind, dict(points={}))   # ULMFiT's results
@@ -569,8 +588,10 @@ if __name__ == '__main__':
         lm = build_lm(lm_dir, yardstick, args.lm_kind); curve = own is res
         archive_ulmfit(own, lm, work if curve else None)
         if curve: adopt_variant(res, lm, work)                          # a variant whose model is now the curve's brings its points
-        own['lm'] = lm; lm_dir = Path(lm['folder']); save(res, out)
-        print(f"  language model: {lm['folder']}, perplexity {lm['lm']['perplexity']:.1f}", flush=True)
+        if build := record_lm(own, lm): made['lm_build'] = build     # the ULMFiT points measured from now on say which build
+        lm_dir = Path(lm['folder']); save(res, out)
+        print(f"  language model: {lm['folder']}, perplexity {lm['lm']['perplexity']:.1f}"
+              + (f" (build {build}: recorded {own['lm']['lm']['perplexity']:.1f})" if build else ''), flush=True)
     if args.lm_kind != 'words': work = work/args.lm_kind
     if args.search is not None:                                          # the validation set only: the test set is not read
         for n in args.budgets:
@@ -579,7 +600,7 @@ if __name__ == '__main__':
                 key = f'{name}/{len(idx)}/0'
                 if key in own.setdefault('search', {}): continue
                 r = ulmfit_point(lm_dir, work/'search', key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, 1, SEARCH[name], None)
-                own['search'][key] = dict(r, settings_name=name, settings=SEARCH[name], n=len(idx), machine=here)
+                own['search'][key] = dict(r, settings_name=name, settings=SEARCH[name], n=len(idx), **made)
                 print(f'  search {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                 save(res, out)
         raise SystemExit
@@ -624,10 +645,13 @@ if __name__ == '__main__':
                                             valid_texts, y_valid, s + 1, settings, test, labels[rest],
                                             Path(variants['backward']['lm']['folder']) if settings.get('student') else None,
                                             None if args.self_train else min(settings['k'], 2 * len(rest) // 3))   # a curve point: the recipe's rule
-                    into[key] = dict(r, settings_name=name, settings=settings, method='ulmfit', n=len(idx), sample=s, machine=here,
+                    into[key] = dict(r, settings_name=name, settings=settings, method='ulmfit', n=len(idx), sample=s, **made,
                                      cpu_seconds=r['cpu_seconds'] + teacher_cpu, own_cpu_seconds=r['cpu_seconds'],   # the teacher's too
                                      **({'teacher_settings': taught} if settings.get('teacher') == 'probe' else
                                         {} if args.self_train or kind != 'forward' else {'teacher_settings': own['points'][teacher_key]['settings']}))
+                    if test and settings.get('teacher') == 'probe':      # not a curve point's: its own test accuracy, for the table
+                        from ulmfit_nb.classifier import load_classifier
+                        into[key]['teacher_accuracy'] = test.accuracy(load_classifier(teacher))
                     if test: report(f'{key} ({variant})', into[key])
                     else: print(f'  self-training {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                     save(res, out)
@@ -638,7 +662,7 @@ if __name__ == '__main__':
             idx = pool if n >= len(pool) else balanced(labels, pool, n, seed=1)
             if str(len(idx)) in own.setdefault('probe', {}): continue
             r = probe.point([texts[i] for i in idx], labels[idx])
-            own['probe'][str(len(idx))] = dict(r, n=len(idx), machine=here)
+            own['probe'][str(len(idx))] = dict(r, n=len(idx), **made)
             print(f'  probe {len(idx):6,} labels: validation {r["concat"]:.2%} ([last, max, mean]), {r["mean"]:.2%} (mean)', flush=True)
             save(res, out)
         raise SystemExit
@@ -661,7 +685,7 @@ if __name__ == '__main__':
                     if own is res: retire_students(res, key)
                     keep_replaced(own, key)
                     r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
-                    into[key] = dict(r, settings_name=name, settings=settings, method=method, n=len(idx), sample=s, machine=here)
+                    into[key] = dict(r, settings_name=name, settings=settings, method=method, n=len(idx), sample=s, **made)
                     report(key, into[key]); save(res, out)
                 forward = res['points'].get(key)
                 if backwards and forward and same({**forward['settings'], **backwards}, settings) and \
@@ -670,5 +694,5 @@ if __name__ == '__main__':
                     r = ensemble_point([point_run(Path(args.work), key), point_run(work, key)], test)
                     bidirectional['lm'] = bidirectional_lm(res['lm'], own['lm'])
                     bidirectional['points'][key] = dict(r, settings_name=name, settings=forward['settings'], method=method, n=len(idx),
-                                                        sample=s, machine=here)
+                                                        sample=s, **made)
                     report(key + ' (fwd + bwd)', bidirectional['points'][key]); save(res, out)

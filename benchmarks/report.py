@@ -243,18 +243,21 @@ def few_labels_search(r:dict)->tuple[dict, dict|None]:
     return next(iter(few_labels_searches(r)), ({}, None))
 
 def few_labels_search_table(r:dict)->pd.DataFrame:
-    "The ULMFiT settings tried on the validation set: a row per setting, its validation accuracy at each budget searched"
+    """The ULMFiT settings tried on the validation set: a row per setting, its validation accuracy at each budget searched (†: from a
+    rebuild of the language model, `lm_build`)"""
     rows = {}
     for v in few_labels_search(r)[0].values():
         s = v['settings']
         name = ('forward + backward teacher, ' if s.get('teacher') == 'bidirectional' else
+                "the frozen encoder's probe teaches, " if s.get('teacher') == 'probe' else
                 'a second round (a student teaches), ' if s.get('teacher') else '') + \
                ('forward + backward students, ' if s.get('student') == 'bidirectional' else '') + \
                (f'{s["k"]:,} pseudo-labels, ' if s.get('k') else '') + f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}' + \
                (f', lr {s["lr_clas"]:g}' if s.get('lr_clas') else '') + \
                (f', dropout x{s["drop_mult_clas"]:g}' if 'drop_mult_clas' in s else '')
         steps = (v['n'] + s.get('k', 0)) // s['bs'] * sum(s['epochs_clas'])    # whole batches only; a self-trained student's pseudo-labels too
-        rows.setdefault(name, {})[f'{v["n"]:,} labels'] = f'{v["valid_accuracy"]:.1%} ({steps:,} steps, {v["wall_seconds"] / 60:.1f} min)'
+        rebuilt = ' †' * bool(v.get('lm_build'))               # measured from a rebuild of the language model (few_labels.record_lm)
+        rows.setdefault(name, {})[f'{v["n"]:,} labels'] = f'{v["valid_accuracy"]:.1%} ({steps:,} steps, {v["wall_seconds"] / 60:.1f} min){rebuilt}'
     return pd.DataFrame.from_dict(rows, orient='index').rename_axis('classifier settings').fillna('')
 
 def few_labels_probe_table(r:dict)->pd.DataFrame:
@@ -288,8 +291,10 @@ def few_labels_self_training_table(r:dict)->pd.DataFrame:
                 ('forward + backward', ensembles, v.get('self_training_bidirectional', {})),
                 ('forward + backward, two students', ensembles, v.get('self_training_ensemble', {}))] + \
                [(f"forward, {epochs(e['lm'])} (earlier)", e['points'], e['self_training']) for e in reversed(r.get('earlier', [])) if 'self_training' in e]
-    rows = [{'teacher': name, 'labelled reviews': f"{p['n']:,}", 'sample': p['sample'] + 1, 'pseudo-labels': f"{p.get('pseudo_labels', p['settings']['k']):,}",
-             'right': f"{p['pseudo_accuracy']:.1%}", 'teacher accuracy': teacher[k]['accuracy'], 'student': p['accuracy'],
+    probe = lambda p: p['settings'].get('teacher') == 'probe'        # the frozen encoder's probe taught: its own test accuracy
+    rows = [{'teacher': name.replace('forward', "frozen encoder's probe") if probe(p) else name, 'labelled reviews': f"{p['n']:,}",
+             'sample': p['sample'] + 1, 'pseudo-labels': f"{p.get('pseudo_labels', p['settings']['k']):,}", 'right': f"{p['pseudo_accuracy']:.1%}",
+             'teacher accuracy': p['teacher_accuracy'] if probe(p) else teacher[k]['accuracy'], 'student': p['accuracy'],
              'better linear model': best_linear(k), 'CPU': f"{p['cpu_seconds'] / 60:.0f} min"}
             for name, teacher, students in teachers
             for k, p in sorted(students.get('points', {}).items(), key=lambda kv: (kv[1]['n'], kv[1]['sample']))]
@@ -299,14 +304,36 @@ def few_labels_self_training_table(r:dict)->pd.DataFrame:
     for c in ('teacher accuracy', 'student', 'better linear model'): t[c] = t[c].map(lambda a: f'{a:.1%}')
     return t.set_index(['teacher', 'labelled reviews', 'sample'])
 
+def few_labels_teacher_table(r:dict)->pd.DataFrame:
+    """The two teachers of the curve's language model on each budget's first sample: the curve's fine-tuned classifier against the
+    frozen encoder's probe (`teacher='probe'`, searched) — the teacher's validation accuracy, how many of its K pseudo-labels are
+    right, its student's validation accuracy (†: from a rebuild of the language model, `lm_build`); the same labels, K and student settings"""
+    st, rows = r.get('variants', {}).get('self_training', {}), {}
+    mark = lambda p, a: f"{a:.1%}" + ' †' * bool(p.get('lm_build'))
+    probe = lambda p: p['settings'].get('teacher') == 'probe'
+    taught = [*st.get('points', {}).values(), *[p for k, p in st.get('replaced', {}).items() if not k.startswith('teacher ')]]   # and the
+    for p in taught:                                             # students a probe's replaced on the curve, not those of a replaced teacher
+        if p['sample'] == 0 and not probe(p):
+            rows.setdefault(p['n'], {}).update({'fine-tuned: teacher': mark(p, p['teacher_valid_accuracy']), 'fine-tuned: labels right': mark(p, p['pseudo_accuracy']),
+                                                'fine-tuned: student': mark(p, p['valid_accuracy'])})
+    for p in filter(probe, st.get('search', {}).values()):
+        rows.setdefault(p['n'], {}).update({'probe: teacher': mark(p, p['teacher_valid_accuracy']), 'probe: labels right': mark(p, p['pseudo_accuracy']),
+                                            'probe: student': mark(p, p['valid_accuracy']), 'pseudo-labels': f"{p['pseudo_labels']:,}"})
+    columns = [f'{t}: {c}' for t in ('fine-tuned', 'probe') for c in ('teacher', 'labels right', 'student')] + ['pseudo-labels']
+    t = pd.DataFrame.from_dict({n: v for n, v in rows.items() if 'probe: teacher' in v}, orient='index', columns=columns).sort_index().fillna('')
+    return t.set_axis([f'{n:,}' for n in t.index]).rename_axis('labelled reviews (first sample)')
+
 def few_labels_lm_gain_table(r:dict)->pd.DataFrame:
     """The curve's language model against the one it replaced (the newest under `earlier`), its classifier alone and self-trained, at
-    each budget both were measured: the mean validation and test accuracy of the same samples, and the best linear model's on the test set"""
+    each budget both were measured: the mean validation and test accuracy of the same samples, and the best linear model's on the test set.
+    Self-trained, both models' students of their fine-tuned classifiers: where the probe teaches now, the students it replaced"""
     old, epochs = r['earlier'][-1], lambda lm: f"{(e := lm['lm']['epochs'][1]):g} epoch{'s' * (e != 1)}"
     names = (f"earlier LM ({epochs(old['lm'])})", f"curve's LM ({epochs(r['lm'])})")
     ulmfit = lambda points: {k: p for k, p in points.items() if p['method'] == 'ulmfit'}
-    pairs = {'alone': (ulmfit(old['points']), ulmfit(r['points'])),
-             'self-trained': (old.get('self_training', {}).get('points', {}), r.get('variants', {}).get('self_training', {}).get('points', {}))}
+    st = r.get('variants', {}).get('self_training', {})
+    taught = {**{k.split('/', 1)[1]: p for k, p in st.get('replaced', {}).items() if not k.startswith('teacher ')},   # where a probe teaches
+              **{k: p for k, p in st.get('points', {}).items() if p['settings'].get('teacher') != 'probe'}}         # now: the same teachers
+    pairs = {'alone': (ulmfit(old['points']), ulmfit(r['points'])), 'self-trained': (old.get('self_training', {}).get('points', {}), taught)}
     short = {'tfidf_logreg': 'TF-IDF', 'nb_logreg': 'NB-weighted'}
     def best_linear(keys):                       # the linear model with the best mean on the same samples, as in the curve's table
         means = {m: statistics.mean(r['points'][f'{m}/{k.split("/", 1)[1]}']['accuracy'] for k in keys) for m in short
