@@ -212,7 +212,8 @@ def record_lm(res:dict, lm:dict)->int:
     out the same (`same_model`); k: `rebuilds[k - 1]`, other weights — which they record as `lm_build`"""
     old = res.get('lm')
     if not old or old['folder'] != lm['folder']: res['lm'] = lm; return 0
-    if lm['lm'] == old['lm']: res['lm'] = dict(lm, **{k: old[k] for k in ('rebuilds',) if k in old}); return 0   # refreshed (a yardstick added)
+    if lm['lm'] == old['lm']:                                                        # the same build, its record refreshed (a yardstick added)
+        res['lm'] = {**lm, **({'rebuilds': old['rebuilds']} if 'rebuilds' in old else {})}; return 0
     rebuilds = old.setdefault('rebuilds', [])
     if lm['lm'] not in [b['lm'] for b in rebuilds]: rebuilds.append(lm)             # the training metrics: perplexity, loss, seconds
     return next(k for k, b in enumerate([old, *rebuilds]) if same_model(b, lm))

@@ -280,6 +280,16 @@ def few_labels_ensemble_table(r:dict)->pd.DataFrame:
     for c in ('forward', 'backward', 'ensemble'): t[c] = t[c].map(lambda a: f'{a:.1%}')
     return t.set_index(['labelled reviews', 'sample'])
 
+def taught_by_probe(p:dict)->bool:
+    "Whether the self-trained point `p` was taught by the frozen encoder's probe (`teacher='probe'`) rather than a fine-tuned classifier"
+    return p['settings'].get('teacher') == 'probe'
+
+def fine_tuned_students(st:dict)->dict:
+    """The self-trained points of `st` (`variants.self_training`) whose teacher was the curve's fine-tuned classifier, by curve key:
+    the points, and where the probe teaches now, the students it replaced (`keep_replaced`'s; not `retire_students`' of a replaced teacher)"""
+    return {**{k.split('/', 1)[1]: p for k, p in st.get('replaced', {}).items() if not k.startswith('teacher ')},
+            **{k: p for k, p in st.get('points', {}).items() if not taught_by_probe(p)}}
+
 def few_labels_self_training_table(r:dict)->pd.DataFrame:
     """Each teacher and sample self-training was measured on: the test accuracy of the teacher (the curve's classifier, or its forward +
     backward ensemble, or the classifier of a language model the curve's replaced), of the student, and of the better linear model on the
@@ -291,10 +301,9 @@ def few_labels_self_training_table(r:dict)->pd.DataFrame:
                 ('forward + backward', ensembles, v.get('self_training_bidirectional', {})),
                 ('forward + backward, two students', ensembles, v.get('self_training_ensemble', {}))] + \
                [(f"forward, {epochs(e['lm'])} (earlier)", e['points'], e['self_training']) for e in reversed(r.get('earlier', [])) if 'self_training' in e]
-    probe = lambda p: p['settings'].get('teacher') == 'probe'        # the frozen encoder's probe taught: its own test accuracy
-    rows = [{'teacher': name.replace('forward', "frozen encoder's probe") if probe(p) else name, 'labelled reviews': f"{p['n']:,}",
+    rows = [{'teacher': name.replace('forward', "frozen encoder's probe") if taught_by_probe(p) else name, 'labelled reviews': f"{p['n']:,}",
              'sample': p['sample'] + 1, 'pseudo-labels': f"{p.get('pseudo_labels', p['settings']['k']):,}", 'right': f"{p['pseudo_accuracy']:.1%}",
-             'teacher accuracy': p['teacher_accuracy'] if probe(p) else teacher[k]['accuracy'], 'student': p['accuracy'],
+             'teacher accuracy': p['teacher_accuracy'] if taught_by_probe(p) else teacher[k]['accuracy'], 'student': p['accuracy'],
              'better linear model': best_linear(k), 'CPU': f"{p['cpu_seconds'] / 60:.0f} min"}
             for name, teacher, students in teachers
             for k, p in sorted(students.get('points', {}).items(), key=lambda kv: (kv[1]['n'], kv[1]['sample']))]
@@ -310,13 +319,11 @@ def few_labels_teacher_table(r:dict)->pd.DataFrame:
     right, its student's validation accuracy (†: from a rebuild of the language model, `lm_build`); the same labels, K and student settings"""
     st, rows = r.get('variants', {}).get('self_training', {}), {}
     mark = lambda p, a: f"{a:.1%}" + ' †' * bool(p.get('lm_build'))
-    probe = lambda p: p['settings'].get('teacher') == 'probe'
-    taught = [*st.get('points', {}).values(), *[p for k, p in st.get('replaced', {}).items() if not k.startswith('teacher ')]]   # and the
-    for p in taught:                                             # students a probe's replaced on the curve, not those of a replaced teacher
-        if p['sample'] == 0 and not probe(p):
+    for p in fine_tuned_students(st).values():
+        if p['sample'] == 0:
             rows.setdefault(p['n'], {}).update({'fine-tuned: teacher': mark(p, p['teacher_valid_accuracy']), 'fine-tuned: labels right': mark(p, p['pseudo_accuracy']),
                                                 'fine-tuned: student': mark(p, p['valid_accuracy'])})
-    for p in filter(probe, st.get('search', {}).values()):
+    for p in filter(taught_by_probe, st.get('search', {}).values()):
         rows.setdefault(p['n'], {}).update({'probe: teacher': mark(p, p['teacher_valid_accuracy']), 'probe: labels right': mark(p, p['pseudo_accuracy']),
                                             'probe: student': mark(p, p['valid_accuracy']), 'pseudo-labels': f"{p['pseudo_labels']:,}"})
     columns = [f'{t}: {c}' for t in ('fine-tuned', 'probe') for c in ('teacher', 'labels right', 'student')] + ['pseudo-labels']
@@ -330,10 +337,8 @@ def few_labels_lm_gain_table(r:dict)->pd.DataFrame:
     old, epochs = r['earlier'][-1], lambda lm: f"{(e := lm['lm']['epochs'][1]):g} epoch{'s' * (e != 1)}"
     names = (f"earlier LM ({epochs(old['lm'])})", f"curve's LM ({epochs(r['lm'])})")
     ulmfit = lambda points: {k: p for k, p in points.items() if p['method'] == 'ulmfit'}
-    st = r.get('variants', {}).get('self_training', {})
-    taught = {**{k.split('/', 1)[1]: p for k, p in st.get('replaced', {}).items() if not k.startswith('teacher ')},   # where a probe teaches
-              **{k: p for k, p in st.get('points', {}).items() if p['settings'].get('teacher') != 'probe'}}         # now: the same teachers
-    pairs = {'alone': (ulmfit(old['points']), ulmfit(r['points'])), 'self-trained': (old.get('self_training', {}).get('points', {}), taught)}
+    pairs = {'alone': (ulmfit(old['points']), ulmfit(r['points'])),
+             'self-trained': (old.get('self_training', {}).get('points', {}), fine_tuned_students(r.get('variants', {}).get('self_training', {})))}
     short = {'tfidf_logreg': 'TF-IDF', 'nb_logreg': 'NB-weighted'}
     def best_linear(keys):                       # the linear model with the best mean on the same samples, as in the curve's table
         means = {m: statistics.mean(r['points'][f'{m}/{k.split("/", 1)[1]}']['accuracy'] for k in keys) for m in short
