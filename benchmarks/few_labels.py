@@ -8,7 +8,7 @@
     python -m benchmarks.few_labels --budgets 100 --methods ulmfit --lm-kind subwords        # ULMFiT from the subword LM (LMS)
     python -m benchmarks.few_labels --budgets 500 --methods ulmfit --self-train k10000_seed k10000_bi    # self-training's settings, validation only
     python -m benchmarks.few_labels --budgets 100 500 1000 5000 --methods ulmfit --self-train    # ULMFiT self-trained (variants.self_training)
-    python -m benchmarks.few_labels --budgets 100 500 1000 --methods ulmfit --self-train k15000_probe    # the probe as the teacher, validation only
+    python -m benchmarks.few_labels --budgets 100 500 1000 --methods ulmfit --self-train k15000_probe k15000_mixed   # the probe, and both, as the teacher: validation only
 
 The labelled pool is IMDb's 25,000 train reviews less a validation set of 1,000 of them (balanced,
 seed 0), the same for every method and budget: every setting is chosen on it, and the 25,000 test
@@ -42,11 +42,14 @@ log-loss over the words), which compares across tokenizers.
 `--self-train` is self-training, MultiFiT's bootstrapping with ULMFiT's own classifier as the teacher, through the recipe's
 `train_self_trained`: each curve point's classifier — or its forward + backward ensemble (`--lm-kind backward` measured first), or
 the probe of its labels (`k15000_probe`: `--probe`'s logistic regression on the frozen encoder's features, put into a classifier's
-head and exported, `fold_probe`, so that `train_self_trained` takes it as any teacher; MultiFiT's teacher is not fine-tuned either) —
-labels the rest of the pool (the train reviews in neither its budget nor the validation set, their labels unread), and a student
-starts again from the forward encoder on the budget's labels and the K reviews the teacher is surest of, half of each class
-(SELF_TRAINING: the teacher — in the search also another setting's student, a second round —, K and the student's settings,
-chosen like SEARCH's; a curve point takes at most two thirds of the reviews it labels, the recipe's rule, and records how many
+head and exported: the library's `LinearProbe`, 07a_probe, so that `train_self_trained` takes it as any teacher; MultiFiT's teacher
+is not fine-tuned either), or the mean of the classifier and the probe (`k15000_mixed`, a `TextEnsemble`; a curve point's run folder
+a fresh checkout lacks is trained again first, and must read the validation set as its record does, `restore_run`) — labels the rest
+of the pool (the train reviews in neither its budget nor the validation set, their labels unread), and a student starts again from
+the forward encoder on the budget's labels and the K reviews the teacher is surest of, half of each class (SELF_TRAINING: the
+teacher — in the search also another setting's student, a second round —, K and the student's settings, chosen like SEARCH's, from
+the search of the newest language model that searched the budget nearest: a search moves to `earlier` with its model and the
+classifiers that taught it; a curve point takes at most two thirds of the reviews it labels, the recipe's rule, and records how many
 it took as `pseudo_labels`). The points go under `variants.self_training`
 (the forward teacher: measured by an earlier version of this benchmark that did the same steps itself) or
 `variants.self_training_bidirectional`; from a forward variant (`--lm-kind`) its own points teach, with the curve's
@@ -78,7 +81,7 @@ from sklearn.linear_model import LogisticRegression
 from ulmfit_nb.core import atomic_write_text
 
 C_GRID = (0.25, 1., 4., 16.)          # logistic regression's inverse regularization, chosen on the validation set per point
-PROBE_C_GRID = (0.001, 0.01, 0.1, 1.)  # the same for the probe of the encoder's standardized features (--probe)
+NAMES = np.array(['neg', 'pos'])      # IMDb's classes as the classifiers' CSVs name them: labels 0 and 1
 LM_SETTINGS = dict(size='small', tokenizer='spacy', max_vocab=30000)   # the pretrained LM's model and vocabulary (see build_lm)
 LM_STAGES = (                              # its training, in stages (one here): at most 2 hours on 2 CPU cores (the issue's budget)
     dict(epochs_lm=5, lr_lm=1e-2, seed=0),         # from scratch: five epochs of the 24,000 texts in one cycle (84 min on an Intel Xeon)
@@ -234,13 +237,14 @@ def move_runs(src:Path, dst:Path):
 
 def archive_ulmfit(res:dict, lm:dict, work:Path|None=None):
     """ULMFiT's points (and those it `replaced`), search and probe from another language model than `lm` move to `res['earlier']`, with that model's record;
-    for the curve's (`work` given: where its runs are), the points it taught under `variants.self_training` too (their search
-    stays: it chose the settings), and the run folders to `work`/earlier<k>"""
+    for the curve's (`work` given: where its runs are), the points it taught under `variants.self_training` too, with the self-training
+    search made from it (its teachers were its classifiers: a later choice reads it only where the newest model has none, `chosen`),
+    and the run folders to `work`/earlier<k>"""
     if res.get('lm', {}).get('folder') in (None, lm['folder']): return
     old = {k: res['points'].pop(k) for k in [k for k, p in res['points'].items() if p['method'] == 'ulmfit']}
     entry = dict(lm=res['lm'], points=old, search=res.pop('search', {}), probe=res.pop('probe', {}), replaced=res.pop('replaced', {}))
     st = res.get('variants', {}).get('self_training', {})
-    if work and st.get('points'): entry['self_training'] = {k: st.pop(k) for k in ('points', 'lm', 'replaced') if k in st}
+    if work and st.get('points'): entry['self_training'] = {k: st.pop(k) for k in ('points', 'lm', 'replaced', 'search') if k in st}
     res.setdefault('earlier', []).append(entry)
     if work: move_runs(work, work/f"earlier{len(res['earlier']) - 1}")
 
@@ -290,8 +294,7 @@ def cpu_seconds()->float:
 
 def labelled_csv(fname:Path, texts, y, valid_texts, y_valid)->Path:
     "The CSV a classifier run reads: the labelled texts, then the validation texts marked `is_valid`"
-    names = np.array(['neg', 'pos'])
-    df = pd.DataFrame(dict(text=list(texts) + list(valid_texts), label=names[np.concatenate([y, y_valid])],
+    df = pd.DataFrame(dict(text=list(texts) + list(valid_texts), label=NAMES[np.concatenate([y, y_valid])],
                            is_valid=[False] * len(y) + [True] * len(y_valid)))
     df.to_csv(fname, index=False); return fname
 
@@ -314,7 +317,7 @@ class TestSet:
     def accuracy(self, clf, probs:np.ndarray|None=None)->float:
         "The accuracy of `clf`, or of `probs` in the order of its classes"
         probs = self.probs(clf) if probs is None else probs
-        return float((np.array(clf.classes)[probs.argmax(1)] == np.array(['neg', 'pos'])[self.labels]).mean())
+        return float((np.array(clf.classes)[probs.argmax(1)] == NAMES[self.labels]).mean())
 
 def point(method:str, train_texts, y, valid_texts, y_valid, test_texts, y_test)->dict:
     "One point: features, C chosen on the validation set, then the test accuracy with it"
@@ -412,14 +415,17 @@ SELF_TRAINING = {                            # the self-training settings tried 
     'k15000_x2':       dict(k=15000, bs=64, epochs_clas=(2, 2, 2, 4)),                           # the student's epochs doubled
     'k15000_probe':    dict(k=15000, teacher='probe', bs=64, epochs_clas=(1, 1, 1, 2)),         # teacher: the frozen encoder's probe
                                                                                       # (--probe), a classifier in its own right (EncoderProbe.teacher)
+    'k15000_mixed':    dict(k=15000, teacher='classifier+probe', bs=64, epochs_clas=(1, 1, 1, 2)),   # teacher: the mean of the two
+                                                                                      # above (TextEnsemble): fine-tuned and frozen, two views of the labels
 }
 SELF_TRAINING_VARIANTS = {'forward': 'self_training', 'bidirectional': 'self_training_bidirectional',   # where each teacher's points go,
                           'bidirectional_both': 'self_training_ensemble'}                               # and a bidirectional student's
 
-def self_training_teacher(res:dict, work:Path, key:str, settings:dict, out:Path, own:dict|None=None)->tuple[Path, float]:
+def self_training_teacher(res:dict, work:Path, key:str, settings:dict, out:Path, own:dict|None=None, probe:Path|None=None)->tuple[Path, float]:
     """The model file of the teacher `settings` name for the curve point `key` — its classifier (from the points of `own`, a variant's
-    results, if given), or the forward + backward ensemble of it and its backward twin, exported into `out`, or (in the search) the student
-    of another setting — and the CPU seconds its training took"""
+    results, if given), or the forward + backward ensemble of it and its backward twin, or the ensemble of it and the model file `probe`
+    (EncoderProbe.teacher's, whose CPU seconds the caller counts), exported into `out`, or (in the search) the student of another
+    setting — and the CPU seconds its training took"""
     from ulmfit_nb.classifier import load_classifier
     from ulmfit_nb.ensemble import TextEnsemble
     if settings.get('teacher') in SELF_TRAINING:         # a second round, searched only: the first round's student of the same labels
@@ -433,9 +439,21 @@ def self_training_teacher(res:dict, work:Path, key:str, settings:dict, out:Path,
     if not all(points) or not all(same(undirected(p), undirected(points[0])) for p in points) or \
             not same(points[0]['settings'], chosen(res, points[0]['n'], res['pool'])[1]):
         raise SystemExit(f'{key}: measure the curve first, with --lm-kind backward too for the ensemble (its settings are not the ones the search chooses)')
-    if len(runs) == 1: return runs[0]/'model.pth', points[0]['cpu_seconds']
-    TextEnsemble([load_classifier(d/'model.pth') for d in runs]).export(out/'teacher.pth')
+    members = [d/'model.pth' for d in runs] + ([probe] if settings.get('teacher') == 'classifier+probe' else [])
+    if len(members) == 1: return members[0], points[0]['cpu_seconds']
+    TextEnsemble([load_classifier(m) for m in members]).export(out/'teacher.pth')
     return out/'teacher.pth', sum(p['cpu_seconds'] for p in points)
+
+def restore_run(lm_dir:Path, work:Path, key:str, point:dict, texts, y, valid_texts, y_valid):
+    """Train the curve point `key`'s classifier again where its run folder is gone (a fresh checkout keeps the JSON, not `runs/`), from
+    its record `point` (settings, sample); its validation accuracy must be the recorded one: else it is another classifier, and its
+    student would not be the point's"""
+    if (point_run(work, key)/'model.pth').exists(): return
+    r = ulmfit_point(lm_dir, work, key, texts, y, valid_texts, y_valid, point['sample'] + 1, point['settings'], None)
+    if r['valid_accuracy'] != point['valid_accuracy']:
+        raise SystemExit(f"{key} trained again reads the validation set at {r['valid_accuracy']:.2%}, not the recorded "
+                         f"{point['valid_accuracy']:.2%}: not the same classifier — measure the point again (its settings in SEARCH)")
+    print(f"  {key}: its run trained again, the same classifier (validation {r['valid_accuracy']:.2%}, {r['wall_seconds'] / 60:.1f} min)", flush=True)
 
 def students_searched(st:dict)->dict:
     """The self-training search (`st`: `variants.self_training`) and, as their settings' entries where the search has none, the curve's
@@ -468,86 +486,33 @@ def self_training_point(lm_dir:Path, work:Path, key:str, teacher:Path, texts, y,
         r.update({k: ens[k] for k in ('valid_accuracy', 'members_valid', 'accuracy', 'members') if k in ens}, train_seconds=time.time() - t0)
     elif test is not None: r['accuracy'] = test.accuracy(st.model)
     if y_unlabelled is not None:                 # the student's rows after the labelled and validation ones are the pseudo-labelled
-        truth, pseudo = dict(zip(unlabelled, np.array(['neg', 'pos'])[y_unlabelled])), pd.read_csv(out/'run/student.csv').iloc[len(y) + len(y_valid):]
+        truth, pseudo = dict(zip(unlabelled, NAMES[y_unlabelled])), pd.read_csv(out/'run/student.csv').iloc[len(y) + len(y_valid):]
         r['pseudo_accuracy'] = float((pseudo.text.map(truth) == pseudo.label).mean())    # a text twice in IMDb: one of its labels
     return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
 
-def fold_probe(model, mean:np.ndarray, std:np.ndarray, coef:np.ndarray, intercept:float, cols:slice):
-    """Put a logistic regression on standardized pooled features into the head of the classifier `model` (`get_text_classifier` with
-    `lin_ftrs=[]`: one BatchNorm and one bias-free Linear layer), so that its two-class probabilities are the regression's: `mean`
-    and `std` standardize all 3 * emb_sz features [last, max, mean] (scikit-learn's StandardScaler), `coef` and `intercept` weigh
-    the columns `cols`. The BatchNorm standardizes (its running mean and variance, its weight cancelling its eps) and adds the
-    intercept along `coef` (its bias); the Linear layer gives the classes -z/2 and z/2, whose softmax is the regression's sigmoid"""
-    import torch, torch.nn as nn
-    bn, lin = [next(m for m in model[1].layers[0] if isinstance(m, t)) for t in (nn.BatchNorm1d, nn.Linear)]
-    w = np.zeros(len(mean)); w[cols] = coef
-    as_t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))
-    with torch.no_grad():
-        bn.running_mean.copy_(as_t(mean)); bn.running_var.copy_(as_t(std ** 2))
-        bn.weight.copy_(as_t(np.sqrt(std ** 2 + bn.eps) / std)); bn.bias.copy_(as_t(intercept * w / (w @ w)))
-        lin.weight.copy_(as_t(np.stack([-w / 2, w / 2])))
-    return model
-
 class EncoderProbe:
-    """How much the pretrained encoder in `lm_dir` holds before fine-tuning: logistic regression on its frozen pooled features (--probe),
-    computed in `precision` — a teacher's in the one its labels will be predicted in (`train_self_trained`'s), so that it learns from
-    the features it will read"""
+    """How much the pretrained encoder in `lm_dir` holds before fine-tuning (--probe), and the probe as a teacher: the library's
+    `LinearProbe` (07a_probe), its setting chosen on the validation set, computed in `precision` — a teacher's in the one its labels
+    will be predicted in (`train_self_trained`'s), so that it learns from the features it will read"""
     def __init__(self, lm_dir:Path, valid_texts, y_valid, precision:str='fp32'):
-        import torch.nn as nn
-        from ulmfit_nb.core import read_vocab
-        from ulmfit_nb.model import AWD_LSTM, SequentialRNN, get_text_classifier, load_weights, masked_concat_pool, read_state, size_of_state
-        from ulmfit_nb.classifier import TextClassifier
-        from ulmfit_nb.tokenize import TokenizerSpec
-        class Pooled(nn.Module):
-            def forward(self, enc_out): return (masked_concat_pool(*enc_out),)    # (bs, 3 * emb_sz), as the classifier's head reads it
-        vocab, state = read_vocab(lm_dir/'encoder.vocab.json'), read_state(lm_dir/'encoder.pth')
-        encoder = get_text_classifier(AWD_LSTM, len(vocab), 2, config=size_of_state(state))[0]
-        load_weights(encoder.module, state, name=str(lm_dir/'encoder.pth'))
-        self.model = TextClassifier(SequentialRNN(encoder, Pooled()), vocab, None, kind='regression', precision=precision,   # eval: no dropout
-                                    backwards=reads_backwards(lm_dir))
-        self.tok_kwargs, self.encoder = TokenizerSpec.load(lm_dir/'lm').tok_kwargs, (vocab, state)
-        self.valid, self.y_valid = self.features(valid_texts), y_valid              # once, for every budget
+        from ulmfit_nb.probe import LinearProbe
+        self.probe = LinearProbe(lm_dir, backwards=reads_backwards(lm_dir), precision=precision)
+        self.valid_texts, self.valid_labels = valid_texts, NAMES[y_valid]
 
-    def features(self, texts)->np.ndarray:
-        "The frozen encoder's pooled outputs [last, max, mean], a row per text: (texts, 3 * emb_sz)"
-        from ulmfit_nb.tokenize import tokenize_texts
-        corpus = self.model.num.corpus(tokenize_texts(list(texts), progress=False, **self.tok_kwargs))
-        return self.model.predict_ids([corpus.doc_ids(i) for i in range(len(corpus))], progress=False)
-
-    def fits(self, texts, y)->tuple:
-        """(the standardization of the features of `texts`, and per pooling — all three, or the mean alone — and `C`: (pooling, its
-        columns, the logistic regression, its validation accuracy)). A column is standardized alike whichever pooling reads it"""
-        from sklearn.preprocessing import StandardScaler
-        train = self.features(texts)
-        scale, third = StandardScaler().fit(train), train.shape[1] // 3
-        x, xv = scale.transform(train), scale.transform(self.valid)
-        fits = []
-        for pool, cols in (('concat', slice(None)), ('mean', slice(2 * third, None))):
-            for c in PROBE_C_GRID:
-                lr = LogisticRegression(C=c, max_iter=3000).fit(x[:, cols], y)
-                fits.append((pool, cols, lr, lr.score(xv[:, cols], self.y_valid)))
-        return scale, fits
+    def fit(self, texts, y):
+        "The probe of `texts` with the 0/1 labels `y`, as the class names of the benchmark's CSVs"
+        return self.probe.fit(texts, NAMES[y], self.valid_texts, self.valid_labels)
 
     def point(self, texts, y)->dict:
-        "Validation accuracy of logistic regression on the standardized features of `texts`, per pooling, `C` chosen on the validation set"
-        t0, (_, fits) = cpu_seconds(), self.fits(texts, y)
-        return dict({pool: max(acc for p, _, _, acc in fits if p == pool) for pool in ('concat', 'mean')}, cpu_seconds=cpu_seconds() - t0)
+        "Validation accuracy of the probe of `texts` per pooling, `C` chosen on the validation set"
+        t0, tried = cpu_seconds(), self.fit(texts, y).tried
+        return dict({pool: max(a for k, a in tried.items() if k.startswith(f'{pool} ')) for pool in ('concat', 'mean')}, cpu_seconds=cpu_seconds() - t0)
 
     def teacher(self, texts, y, fname:Path)->dict:
-        """The probe of `texts` as a classifier: the pooling and `C` best on the validation set, put into the head of a classifier
-        with the frozen encoder (`fold_probe`) and exported to `fname` — a model file `train_self_trained` takes as its teacher"""
-        from ulmfit_nb.model import AWD_LSTM, load_weights, model_meta, size_of_state
-        from ulmfit_nb.classifier import TextClassifier, classifier_from_args
-        t0, (scale, fits) = cpu_seconds(), self.fits(texts, y)
-        pool, cols, lr, acc = max(fits, key=lambda f: f[3])                        # the first of the best
-        (vocab, state), backwards = self.encoder, self.model.backwards
-        args = dict(arch='AWD_LSTM', vocab_sz=len(vocab), n_out=2, seq_len=72, config={**model_meta[AWD_LSTM]['config_clas'], **size_of_state(state)},
-                    drop_mult=0.5, lin_ftrs=[], ps=[], max_len=72 * 20, y_range=None, backwards=backwards)   # as text_classifier_learner records them
-        model = classifier_from_args(args)
-        load_weights(model[0].module, state)
-        fold_probe(model, scale.mean_, scale.scale_, lr.coef_[0], lr.intercept_[0], cols)
-        TextClassifier(model, vocab, ['neg', 'pos'], tok_kwargs=self.tok_kwargs, backwards=backwards, model_args=args).export(fname)
-        return dict(pool=pool, C=lr.C, valid_accuracy=acc, cpu_seconds=cpu_seconds() - t0)
+        "The probe of `texts` as a classifier (`LinearProbe.to_classifier`), exported to `fname`: a model file `train_self_trained` takes as its teacher"
+        t0, probe = cpu_seconds(), self.fit(texts, y)
+        probe.to_classifier().export(fname)
+        return dict(pool=probe.pool, C=probe.C, valid_accuracy=probe.valid_accuracy, cpu_seconds=cpu_seconds() - t0)
 
 def save(res:dict, out:Path|None):
     if out: atomic_write_text(out, json.dumps(res, indent=1, default=list))
@@ -619,7 +584,8 @@ if __name__ == '__main__':
                 if n >= len(pool): continue                              # no unlabelled texts left
                 idx = balanced(labels, pool, n, seed=s + 1)
                 teacher_key, rest = f'ulmfit/{len(idx)}/{s}', np.setdiff1d(pool, idx)
-                for name, settings in ([(nm, SELF_TRAINING[nm]) for nm in args.self_train] or [chosen(dict(search=students_searched(st)), len(idx), len(pool), 'k5000_seed', SELF_TRAINING)]):
+                searches = dict(search=students_searched(st), earlier=[e['self_training'] for e in res.get('earlier', []) if 'search' in e.get('self_training', {})])
+                for name, settings in ([(nm, SELF_TRAINING[nm]) for nm in args.self_train] or [chosen(searches, len(idx), len(pool), 'k5000_seed', SELF_TRAINING)]):
                     if settings.get('teacher') in SELF_TRAINING and not args.self_train: raise SystemExit(f'{name}: a second round is searched only')
                     kind = ('bidirectional' if settings.get('teacher') == 'bidirectional' else 'forward') + \
                            ('_both' if settings.get('student') == 'bidirectional' else '')
@@ -635,11 +601,17 @@ if __name__ == '__main__':
                     if not args.self_train: keep_replaced(variants[variant], key)     # measured with the settings an earlier search chose
                     where = work/'self_training'/('' if kind == 'forward' else kind)
                     shutil.rmtree(point_run(where, key).parent, ignore_errors=True); point_run(where, key).parent.mkdir(parents=True)
-                    if settings.get('teacher') == 'probe':                   # the frozen encoder's probe of the same labels: no curve point needed
+                    taught = None
+                    if settings.get('teacher') in ('probe', 'classifier+probe'):   # the frozen encoder's probe of the same labels
                         probe = probe or EncoderProbe(lm_dir, valid_texts, y_valid, precision='auto')   # as the teacher will label
-                        teacher = point_run(where, key).parent/'teacher.pth'
+                        teacher = point_run(where, key).parent/('teacher.pth' if settings['teacher'] == 'probe' else 'probe.pth')
                         taught = probe.teacher([texts[i] for i in idx], labels[idx], teacher); teacher_cpu = taught['cpu_seconds']
-                    else: teacher, teacher_cpu = self_training_teacher(res, work, teacher_key, settings, point_run(where, key).parent, own)
+                    if settings.get('teacher') != 'probe':                   # the curve point's classifier teaches, alone or with the probe
+                        if own is res and teacher_key in res['points']:
+                            restore_run(lm_dir, work, teacher_key, res['points'][teacher_key], [texts[i] for i in idx], labels[idx], valid_texts, y_valid)
+                        teacher, classifier_cpu = self_training_teacher(res, work, teacher_key, settings, point_run(where, key).parent, own,
+                                                                        teacher if taught else None)
+                        teacher_cpu = classifier_cpu + (taught['cpu_seconds'] if taught else 0)
                     if not args.self_train:      # the language models the point's classifiers start from: the curve's, or both directions'
                         variants[variant]['lm'] = dict(own['lm'] if kind == 'forward' else bidirectional_lm(res['lm'], variants['backward']['lm']), kind=variant)
                     r = self_training_point(lm_dir, where, key, teacher, [texts[i] for i in idx], labels[idx], [texts[i] for i in rest],
@@ -649,10 +621,13 @@ if __name__ == '__main__':
                     into[key] = dict(r, settings_name=name, settings=settings, method='ulmfit', n=len(idx), sample=s, **made,
                                      cpu_seconds=r['cpu_seconds'] + teacher_cpu, own_cpu_seconds=r['cpu_seconds'],   # the teacher's too
                                      **({'teacher_settings': taught} if settings.get('teacher') == 'probe' else
-                                        {} if args.self_train or kind != 'forward' else {'teacher_settings': own['points'][teacher_key]['settings']}))
-                    if test and settings.get('teacher') == 'probe':      # not a curve point's: its own test accuracy, for the table
+                                        {} if args.self_train or kind != 'forward' else {'teacher_settings': own['points'][teacher_key]['settings']}),
+                                     **({'probe_settings': taught} if taught and settings['teacher'] != 'probe' else {}))
+                    if test and taught:                                  # not a curve point's: the teacher's own test accuracy, for the table
+                        import ulmfit_nb.ensemble
                         from ulmfit_nb.classifier import load_classifier
-                        into[key]['teacher_accuracy'] = test.accuracy(load_classifier(teacher))
+                        members = getattr(model := load_classifier(teacher), 'members', [model])
+                        into[key]['teacher_accuracy'] = test.accuracy(members[0], np.mean([test.probs(m) for m in members], 0))
                     if test: report(f'{key} ({variant})', into[key])
                     else: print(f'  self-training {key:22} validation {r["valid_accuracy"]:.2%}  {r["wall_seconds"] / 60:.1f} min', flush=True)
                     save(res, out)

@@ -250,6 +250,7 @@ def few_labels_search_table(r:dict)->pd.DataFrame:
         s = v['settings']
         name = ('forward + backward teacher, ' if s.get('teacher') == 'bidirectional' else
                 "the frozen encoder's probe teaches, " if s.get('teacher') == 'probe' else
+                "the fine-tuned classifier and the probe teach, " if s.get('teacher') == 'classifier+probe' else
                 'a second round (a student teaches), ' if s.get('teacher') else '') + \
                ('forward + backward students, ' if s.get('student') == 'bidirectional' else '') + \
                (f'{s["k"]:,} pseudo-labels, ' if s.get('k') else '') + f'bs {s["bs"]}, epochs {",".join(map(str, s["epochs_clas"]))}' + \
@@ -280,15 +281,19 @@ def few_labels_ensemble_table(r:dict)->pd.DataFrame:
     for c in ('forward', 'backward', 'ensemble'): t[c] = t[c].map(lambda a: f'{a:.1%}')
     return t.set_index(['labelled reviews', 'sample'])
 
-def taught_by_probe(p:dict)->bool:
-    "Whether the self-trained point `p` was taught by the frozen encoder's probe (`teacher='probe'`) rather than a fine-tuned classifier"
-    return p['settings'].get('teacher') == 'probe'
+TEACHERS = {'classifier': 'fine-tuned', 'probe': 'probe', 'classifier+probe': 'both'}   # few_labels' teachers, as the tables name them
+
+def teacher_of(p:dict)->str:
+    """Which teacher taught the self-trained point `p` (a key of TEACHERS, its settings' `teacher`): the curve's fine-tuned classifier
+    ('classifier', or in a variant that variant's model), the frozen encoder's probe, or the mean of the two ('classifier+probe')"""
+    return p['settings'].get('teacher', 'classifier')
 
 def fine_tuned_students(st:dict)->dict:
-    """The self-trained points of `st` (`variants.self_training`) whose teacher was the curve's fine-tuned classifier, by curve key:
-    the points, and where the probe teaches now, the students it replaced (`keep_replaced`'s; not `retire_students`' of a replaced teacher)"""
-    return {**{k.split('/', 1)[1]: p for k, p in st.get('replaced', {}).items() if not k.startswith('teacher ')},
-            **{k: p for k, p in st.get('points', {}).items() if not taught_by_probe(p)}}
+    """The self-trained points of `st` (`variants.self_training`) whose teacher was the curve's fine-tuned classifier alone, by curve key:
+    the points, and where another teacher teaches now, the students it replaced (`keep_replaced`'s; not `retire_students`' of a replaced teacher)"""
+    replaced = {k.split('/', 1)[1]: p for k, p in st.get('replaced', {}).items() if not k.startswith('teacher ')}
+    by_classifier = lambda points: {k: p for k, p in points.items() if teacher_of(p) == 'classifier'}
+    return {**by_classifier(replaced), **by_classifier(st.get('points', {}))}
 
 def few_labels_self_training_table(r:dict)->pd.DataFrame:
     """Each teacher and sample self-training was measured on: the test accuracy of the teacher (the curve's classifier, or its forward +
@@ -301,9 +306,10 @@ def few_labels_self_training_table(r:dict)->pd.DataFrame:
                 ('forward + backward', ensembles, v.get('self_training_bidirectional', {})),
                 ('forward + backward, two students', ensembles, v.get('self_training_ensemble', {}))] + \
                [(f"forward, {epochs(e['lm'])} (earlier)", e['points'], e['self_training']) for e in reversed(r.get('earlier', [])) if 'self_training' in e]
-    rows = [{'teacher': name.replace('forward', "frozen encoder's probe") if taught_by_probe(p) else name, 'labelled reviews': f"{p['n']:,}",
+    named = {'probe': "frozen encoder's probe", 'classifier+probe': 'forward + probe'}     # a teacher besides the fine-tuned classifier
+    rows = [{'teacher': name.replace('forward', named.get(teacher_of(p), 'forward')), 'labelled reviews': f"{p['n']:,}",
              'sample': p['sample'] + 1, 'pseudo-labels': f"{p.get('pseudo_labels', p['settings']['k']):,}", 'right': f"{p['pseudo_accuracy']:.1%}",
-             'teacher accuracy': p['teacher_accuracy'] if taught_by_probe(p) else teacher[k]['accuracy'], 'student': p['accuracy'],
+             'teacher accuracy': p['teacher_accuracy'] if 'teacher_accuracy' in p else teacher[k]['accuracy'], 'student': p['accuracy'],
              'better linear model': best_linear(k), 'CPU': f"{p['cpu_seconds'] / 60:.0f} min"}
             for name, teacher, students in teachers
             for k, p in sorted(students.get('points', {}).items(), key=lambda kv: (kv[1]['n'], kv[1]['sample']))]
@@ -314,20 +320,20 @@ def few_labels_self_training_table(r:dict)->pd.DataFrame:
     return t.set_index(['teacher', 'labelled reviews', 'sample'])
 
 def few_labels_teacher_table(r:dict)->pd.DataFrame:
-    """The two teachers of the curve's language model on each budget's first sample: the curve's fine-tuned classifier against the
-    frozen encoder's probe (`teacher='probe'`, searched) — the teacher's validation accuracy, how many of its K pseudo-labels are
+    """The teachers of the curve's language model on each budget's first sample (TEACHERS): the curve's fine-tuned classifier, the
+    frozen encoder's probe and the two together (searched) — the teacher's validation accuracy, how many of its K pseudo-labels are
     right, its student's validation accuracy (†: from a rebuild of the language model, `lm_build`); the same labels, K and student settings"""
     st, rows = r.get('variants', {}).get('self_training', {}), {}
     mark = lambda p, a: f"{a:.1%}" + ' †' * bool(p.get('lm_build'))
-    for p in fine_tuned_students(st).values():
-        if p['sample'] == 0:
-            rows.setdefault(p['n'], {}).update({'fine-tuned: teacher': mark(p, p['teacher_valid_accuracy']), 'fine-tuned: labels right': mark(p, p['pseudo_accuracy']),
-                                                'fine-tuned: student': mark(p, p['valid_accuracy'])})
-    for p in filter(taught_by_probe, st.get('search', {}).values()):
-        rows.setdefault(p['n'], {}).update({'probe: teacher': mark(p, p['teacher_valid_accuracy']), 'probe: labels right': mark(p, p['pseudo_accuracy']),
-                                            'probe: student': mark(p, p['valid_accuracy']), 'pseudo-labels': f"{p['pseudo_labels']:,}"})
-    columns = [f'{t}: {c}' for t in ('fine-tuned', 'probe') for c in ('teacher', 'labels right', 'student')] + ['pseudo-labels']
-    t = pd.DataFrame.from_dict({n: v for n, v in rows.items() if 'probe: teacher' in v}, orient='index', columns=columns).sort_index().fillna('')
+    searched = [p for p in st.get('search', {}).values() if teacher_of(p) != 'classifier']
+    for p in [p for p in fine_tuned_students(st).values() if p['sample'] == 0] + searched:
+        rows.setdefault(p['n'], {}).update({f'{TEACHERS[teacher_of(p)]}: {c}': mark(p, p[f]) for c, f in
+                                            (('teacher', 'teacher_valid_accuracy'), ('labels right', 'pseudo_accuracy'), ('student', 'valid_accuracy'))})
+        if p in searched: rows[p['n']]['pseudo-labels'] = f"{p['pseudo_labels']:,}"
+    used = [t for t in TEACHERS.values() if any(f'{t}: teacher' in v for v in rows.values())]
+    columns = [f'{t}: {c}' for t in used for c in ('teacher', 'labels right', 'student')] + ['pseudo-labels']
+    t = pd.DataFrame.from_dict({n: v for n, v in rows.items() if 'pseudo-labels' in v}, orient='index', columns=columns).sort_index().fillna('')
+    t.columns = pd.MultiIndex.from_tuples([tuple(c.split(': ')) if ': ' in c else ('', c) for c in columns], names=['teacher', ''])
     return t.set_axis([f'{n:,}' for n in t.index]).rename_axis('labelled reviews (first sample)')
 
 def few_labels_lm_gain_table(r:dict)->pd.DataFrame:

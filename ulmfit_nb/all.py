@@ -11,6 +11,7 @@ from .classifier import *
 from .distributed import *
 from .interpret import *
 from .ensemble import *
+from .probe import *
 from .config import *
 from .sources import *
 from .runs import *

@@ -125,7 +125,10 @@ _examples = {
       --out runs/bi                   # then its ensemble labels:
   ulmfit classify --data labelled.csv --valid-col is_valid \\
       --encoder runs/bi/fwd --unlabelled unlabelled.txt \\
-      --teacher runs/bi/model.pth --out runs/self_trained_bi''',
+      --teacher runs/bi/model.pth --out runs/self_trained_bi
+  ulmfit classify --data labelled.csv --valid-col is_valid \\
+      --encoder runs/my_lm --unlabelled unlabelled.txt \\
+      --teacher probe --out runs/self_trained_probe   # ~100 labels''',
     'predict': '''examples:
   ulmfit predict --model runs/demo/model.pth "A wonderful film." "Dull."
   ulmfit predict --model runs/demo/model.pth --file reviews.txt \\
@@ -183,8 +186,9 @@ def _self_training_options(c:argparse.ArgumentParser):
                    '(--out/student, exported as --out/model.pth) learns from the labelled texts and the --pseudo-labels it is surest of')
     c.add_argument('--pseudo-labels', type=int, metavar='N', help='with --unlabelled: how many of them the second classifier learns '
                    'from, as many of each class (default: 15000, or two thirds of them if fewer)')
-    c.add_argument('--teacher', metavar='FILE', help='with --unlabelled: a classifier already trained on the labelled texts labels them '
-                   'instead of one trained here — a model.pth, such as the ensemble of `ulmfit train --bidirectional`')
+    c.add_argument('--teacher', metavar='FILE|probe', help='with --unlabelled: a classifier already trained on the labelled texts labels them '
+                   'instead of one trained here — a model.pth, such as the ensemble of `ulmfit train --bidirectional` — or `probe`: '
+                   'logistic regression on the frozen encoder\'s features (train_probe), the better teacher with about a hundred labels')
 
 def _predict_options(c:argparse.ArgumentParser):
     c.add_argument('texts', nargs='*', metavar='TEXT', help='texts to classify')

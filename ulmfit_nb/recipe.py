@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_recipe.ipynb #c960f94c
 from __future__ import annotations
-import contextlib, csv, io, json, math, time
+import contextlib, csv, io, json, math, shutil, time
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -28,15 +28,16 @@ from .lm_finetune import (EpochCheckpoints, LMLearner, NonFiniteLossStop, Resume
 from .classifier import TextClassifier, fine_tune_ulmfit, load_classifier, scale_epochs, stage_title, text_classifier_learner
 from .distributed import errors_shared, rank0_first, rank0_prints, setup_distributed
 from .ensemble import TextEnsemble
+from .probe import POOLINGS, PROBE_CS, LinearProbe
 from .config import DEFAULT_BS, FEW_LABELS, RecipeConfig, machine_settings, parse_lm_epochs, resume_config, run_settings
 from .sources import DataSource, clas_bs, data_fingerprint, few_labels_bs, iter_texts, labelled_texts, lm_loaders, clas_loaders, read_rows, read_text_files, resolve_source
 from .runs import EpochLog, RunFolder
 from .reports import Report, classification_report, plot_losses, regression_report, save_valid_outputs, write_metrics
 
 # %% auto #0
-__all__ = ['default_clas_schedule', 'RunResult', 'train', 'train_lm', 'train_classifier', 'train_bidirectional',
-           'confident_labels', 'train_self_trained', 'check_out', 'load_model', 'evaluate', 'prediction_rows',
-           'write_predictions', 'predict_file']
+__all__ = ['probe_settings', 'default_clas_schedule', 'RunResult', 'train', 'train_lm', 'train_classifier', 'train_bidirectional',
+           'confident_labels', 'train_probe', 'train_self_trained', 'check_out', 'load_model', 'evaluate',
+           'prediction_rows', 'write_predictions', 'predict_file']
 
 # %% ../nbs/12_recipe.ipynb #214db2ad
 def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
@@ -316,7 +317,7 @@ class RunResult:
         "One line: the accuracy (or MSE), the language model's perplexity, the wall time and the folder"
         m = self.metrics
         if m is None: return f'A run in {self.path}'
-        ev, lm = (m['stages'].get('evaluate'), m['stages'].get('lm')) if 'stages' in m else (m.get('ensemble') or m.get('student'), None)
+        ev, lm = (m['stages'].get('evaluate'), m['stages'].get('lm')) if 'stages' in m else (m.get('ensemble') or m.get('student') or m.get('probe'), None)
         parts = ([f"accuracy {ev['accuracy']:.4f}" if 'accuracy' in ev else f"MSE {ev['mse']:.4f}"] if ev else []) + \
                 ([f"language model perplexity {lm['perplexity']:.1f}"] if lm else [])
         return f'Done in {_minutes(m["wall_seconds"])}: {", ".join(parts)}. Written to {self.path}'
@@ -475,7 +476,9 @@ def confident_labels(probs:np.ndarray,     # a classifier's probabilities: a row
     return np.concatenate(rows), np.repeat(np.arange(n_classes), per_class)
 
 # %% ../nbs/12_recipe.ipynb #5e1f0a05
-def _labelled_rows(src:DataSource)->pd.DataFrame:
+def _labelled_rows(src:DataSource,
+                   why:str="self-training measures the student on the teacher's validation texts"   # for the error without them
+                  )->pd.DataFrame:
     "The labelled texts of `src` with their validation mark (columns text, label, is_valid)"
     if src.kind == 'csv' and src.valid_col:
         df = read_rows(src)
@@ -484,7 +487,7 @@ def _labelled_rows(src:DataSource)->pd.DataFrame:
         splits = {split: read_text_files(src.path/split) for split in (src.train, src.valid)}     # (texts, labels) each
         return pd.DataFrame(dict(text=[t for texts, _ in splits.values() for t in texts], label=[l for _, labels in splits.values() for l in labels],
                                  is_valid=[split == src.valid for split, (texts, _) in splits.items() for _ in texts]))
-    raise InputError(f'{src.name}: self-training measures the student on the teacher\'s validation texts, so it needs them fixed: give '
+    raise InputError(f'{src.name}: {why}, so it needs them fixed: give '
                      '`valid_col` (a CSV column marking them) or a folder with a valid/ or test/ folder')
 
 # %% ../nbs/12_recipe.ipynb #5e1f0a12
@@ -497,12 +500,47 @@ def _unlabelled_texts(unlabelled:str|Path|list, text_col:str='text')->list:
     if not texts: raise InputError(f'unlabelled={str(unlabelled)!r} holds no texts')
     return texts
 
+# %% ../nbs/12_recipe.ipynb #5e1f0a16
+probe_settings = ['text_col', 'label_col', 'valid_col', 'backwards', 'precision', 'workers']   # the RecipeConfig settings train_probe reads
+
+def _probe_report(clf:TextClassifier, rows:pd.DataFrame, cfg:RecipeConfig)->Report:
+    "The classifier `clf`'s report on the validation rows of `rows`"
+    valid = rows[rows.is_valid]
+    probs = clf.predict_texts(valid.text.tolist(), n_workers=cfg.workers, progress=False)[1]
+    return classification_report(probs, valid.label.map(clf.classes.index).tolist(), clf.classes)
+
+# %% ../nbs/12_recipe.ipynb #5e1f0a17
+def train_probe(data:str|Path,           # labelled texts with fixed validation texts: a CSV with `valid_col`, or a folder with valid/ or test/
+                out:str|Path,            # the folder it writes: model.pth (the probe as a classifier) and metrics.json
+                encoder:str|Path,        # the folder of a train_lm (or train) run, whose frozen encoder gives the features
+                Cs:tuple=PROBE_CS,       # the regularizations tried (LogisticRegression's C)
+                poolings:tuple=POOLINGS, # the features tried: 'concat' ([last, max, mean]) and 'mean'
+                **settings)->RunResult:  # `probe_settings`
+    "Logistic regression on the frozen encoder's features (`LinearProbe`), chosen on the validation texts, exported as a classifier"
+    out, t0 = Path(out), time.time()
+    if unknown := [k for k in settings if k not in probe_settings]:
+        raise InputError(f'train_probe takes no setting {", ".join(unknown)} (its settings: {", ".join(probe_settings)})')
+    if out.is_dir() and any(out.iterdir()): raise InputError(f'out={str(out)!r} is not empty: give a new folder')
+    cfg = RecipeConfig(data=str(data), encoder=str(encoder), **settings)
+    rows = _labelled_rows(resolve_source(cfg.data, cfg.text_col, cfg.label_col, cfg.valid_col), 'the probe chooses its setting on validation texts')
+    train, valid = rows[~rows.is_valid], rows[rows.is_valid]
+    probe = LinearProbe(encoder, cfg.backwards, cfg.precision).fit(train.text.tolist(), train.label.tolist(), valid.text.tolist(),
+                                                                  valid.label.tolist(), Cs, poolings)
+    out.mkdir(parents=True, exist_ok=True)
+    clf = probe.to_classifier(cfg.precision); clf.export(out/'model.pth')
+    metrics = dict(kind='train_probe', encoder=str(encoder), train_texts=len(train), pool=probe.pool, C=probe.C, tried=probe.tried,
+                   probe=_probe_report(clf, rows, cfg), wall_seconds=round(time.time() - t0, 1))
+    atomic_write_text(out/'metrics.json', json.dumps(metrics, indent=1))     # last: it says the run is done
+    print(f'Probe: {probe.pool} pooling, C={probe.C:g}, accuracy {metrics["probe"]["accuracy"]:.4f}. The classifier is {out/"model.pth"}')
+    return RunResult(out, cfg, metrics)
+
 # %% ../nbs/12_recipe.ipynb #5e1f0a13
 def _teacher_file(teacher:str|Path|None, rows:pd.DataFrame, out:Path, resume:bool)->Path:
     "The model file of the classifier that labels: `teacher` (a model.pth, or the run folder holding one), checked, or out/teacher's"
-    fname = (out/'teacher' if teacher is None else Path(teacher).expanduser()).resolve()
+    trained_here = teacher is None or teacher == 'probe'
+    fname = (out/'teacher' if trained_here else Path(teacher).expanduser()).resolve()
     fname = fname if fname.suffix == '.pth' else fname/'model.pth'
-    if teacher is not None:
+    if not trained_here:
         if not fname.is_file(): raise InputError(f'teacher={str(teacher)!r}: no model.pth there (give the model.pth a train, train_classifier or train_bidirectional run exported)')
         clf = load_classifier(fname)
         if clf.kind == 'regression': raise InputError(f'teacher={str(teacher)!r} is a regression model: self-training needs a classifier')
@@ -533,7 +571,7 @@ def train_self_trained(data:str|Path,             # labelled texts with fixed va
                        out:str|Path,              # the folder of the runs (teacher/, student/), the student's data and model
                        unlabelled:str|Path|list,  # texts without labels: a list, a .txt/.csv/.tsv/.jsonl file or a folder of .txt files
                        encoder:str|Path,          # the folder of a train_lm (or train) run: the student (and a teacher trained here) starts from its encoder
-                       teacher:str|Path|None=None,   # a classifier trained on `data` (its model.pth: one run's, or train_bidirectional's ensemble); None: train one
+                       teacher:str|Path|None=None,   # a classifier trained on `data` (its model.pth: one run's, or train_bidirectional's ensemble); None: train one; 'probe': train_probe's
                        pseudo_labels:int|None=None,  # the unlabelled texts the student learns from, as many of each class (None: 15,000, or two thirds of them if fewer)
                        resume:bool=False,         # go on with the runs in `out`
                        show:bool|None=None,       # show the student's loss curves at the end (default: in a notebook)
@@ -553,6 +591,12 @@ def train_self_trained(data:str|Path,             # labelled texts with fixed va
     if teacher is None:
         with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
         runs['teacher'] = _run('classify', out/'teacher', resume and (out/'teacher').exists(), given, show=False)
+    elif teacher == 'probe' and not (resume and (out/'teacher/metrics.json').exists()):   # metrics.json: the probe is done
+        with rank0_prints(): print(f'=== the teacher, the probe: {out/"teacher"} ===')
+        if rank_distrib() == 0:
+            shutil.rmtree(out/'teacher', ignore_errors=True)
+            runs['teacher'] = train_probe(data, out/'teacher', encoder, **{k: v for k, v in settings.items() if k in probe_settings})
+        distrib_barrier()
     if rank_distrib() == 0 and not (out/'student.csv').exists():
         _student_data(labeller, rows, texts, pseudo_labels, out, cfg)
     distrib_barrier()
