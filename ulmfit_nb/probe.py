@@ -137,6 +137,8 @@ def fit(self:LinearProbe,
     texts, valid_texts = check_texts(texts, 'texts'), check_texts(valid_texts, 'valid_texts')
     y, yv = _labels(labels, texts, 'labels'), _labels(valid_labels, valid_texts, 'valid_labels')
     if len(set(y)) < 2: raise InputError(f'labels: a probe tells classes apart, and the {len(y)} texts have {len(set(y))}: give texts of two classes or more')
+    if unseen := sorted(set(map(str, yv)) - set(map(str, y))):
+        raise InputError(f'valid_labels: {unseen[:5]} are not among the classes of `labels`: give validation texts of the classes it learns')
     if bad := [p for p in poolings if p not in POOLINGS]: raise InputError(f'poolings={list(poolings)}: {bad[0]!r} is not one of {list(POOLINGS)}')
     if not Cs or not poolings or not valid_texts: raise InputError('Cs, poolings and valid_texts: give at least one of each')
     x = self.features(texts, progress=progress); self.scaler = StandardScaler().fit(x)
