@@ -342,11 +342,21 @@ SEARCH = {                                   # the ULMFiT classifier settings tr
     'bs32_x2_drop1':   dict(bs=32, epochs_clas=(2, 2, 2, 4), drop_mult_clas=1.),     # twice it: more regularization for few labels
 }
 
+def points_searched(res:dict)->dict:
+    """The classifier search of `res` and, as their settings' entries where it has none, its ULMFiT points of a first sample with
+    settings of SEARCH: the same labels (seed 1), classifier seed and settings as a search entry, so the same measurement"""
+    searched = dict(res.get('search', {}))
+    for p in res.get('points', {}).values():
+        name = p.get('settings_name')
+        if p['method'] == 'ulmfit' and p['sample'] == 0 and name in SEARCH and same(p['settings'], SEARCH[name]):
+            searched.setdefault(f"{name}/{p['n']}/0", p)
+    return searched
+
 def chosen(res:dict, n:int, pool:int, default:str='seed', settings:dict=SEARCH)->tuple[str, dict]:
     """The search's settings with the best validation accuracy at the budget searched nearest to `n`, with the newest language model
-    searched there (else `default` of `settings`: the recipe's). The whole pool takes only a search of the whole pool: its classifier
-    is the longest, and the issue gives it an hour"""
-    searches = [s for s in [res.get('search')] + [e['search'] for e in reversed(res.get('earlier', []))] if s]    # the newest first
+    searched there (else `default` of `settings`: the recipe's); the curve's own first-sample points count as its search's entries
+    (`points_searched`). The whole pool takes only a search of the whole pool: its classifier is the longest, and the issue gives it an hour"""
+    searches = [s for s in [points_searched(res)] + [e['search'] for e in reversed(res.get('earlier', []))] if s]    # the newest first
     budgets = {v['n'] for s in searches for v in s.values() if (v['n'] >= pool) == (n >= pool)}
     if not budgets: return default, settings[default]
     near = min(budgets, key=lambda b: abs(np.log(b / n)))
