@@ -62,9 +62,9 @@ model's record (and the points it taught, from `variants.self_training`): the fi
 cycles (1 + 1 + 0.8 epochs, `--epochs-lm 1`, then `--pretrained` the run before with `--epochs-lm 0+1` and
 `0+0.8` at `--lr-lm 0.005`), the next four epochs in one cycle (FOUR_EPOCHS, runs/few_labels_1c). ULMFiT's settings
 are those of `--search` (SEARCH below) with the best validation accuracy at the nearest budget searched
-(with the newest language model searched), except on the whole pool: there the recipe's defaults
-(`bs=64`, 1,1,1,2), as the searched ones would take hours of classifier training on 2 CPU cores, more
-than the issue's hour. A point measured with other settings than the search now chooses is measured
+(with the newest language model searched); the whole pool takes only a search of the whole pool (its
+classifier is the longest: the issue gives it an hour). A first-sample point whose settings' search
+entry kept its run is that run, tested (`search_point`). A point measured with other settings than the search now chooses is measured
 again. Each point is written to the JSON as soon as it is measured, with its CPU seconds, so an
 interrupted run goes on where it stopped (`--json` the same file).
 """
@@ -344,9 +344,10 @@ SEARCH = {                                   # the ULMFiT classifier settings tr
 
 def points_searched(res:dict)->dict:
     """The classifier search of `res` and, as their settings' entries where it has none, its ULMFiT points of a first sample with
-    settings of SEARCH: the same labels (seed 1), classifier seed and settings as a search entry, so the same measurement"""
+    settings of SEARCH, measured or `replaced` since: the same labels (seed 1), classifier seed and settings as a search entry, so the
+    same measurement"""
     searched = dict(res.get('search', {}))
-    for p in res.get('points', {}).values():
+    for p in [*res.get('points', {}).values(), *res.get('replaced', {}).values()]:
         name = p.get('settings_name')
         if p['method'] == 'ulmfit' and p['sample'] == 0 and name in SEARCH and same(p['settings'], SEARCH[name]):
             searched.setdefault(f"{name}/{p['n']}/0", p)
@@ -393,6 +394,21 @@ def ulmfit_point(lm_dir:Path, work:Path, key:str, texts, y, valid_texts, y_valid
     r = dict(valid_accuracy=float(acc), train_seconds=time.time() - t0, precision=precision)
     if test is not None: r['accuracy'] = test.accuracy(clf)
     return dict(r, wall_seconds=time.time() - t0, cpu_seconds=cpu_seconds() - c0)
+
+def search_point(own:dict, work:Path, key:str, name:str, settings:dict, test:TestSet)->dict|None:
+    """The first-sample ULMFiT point `key` from the classifier the search entry of its settings `name` trained, where that run is kept
+    and reads the validation set as the entry records: the same labels (seed 1), classifier seed and settings, so the same measurement
+    (`points_searched`). Its run becomes the point's and only the test set is read: the CPU seconds are the search's and the test's"""
+    skey = f"{name}/{key.split('/')[1]}/0"
+    entry, run = own.get('search', {}).get(skey), point_run(work/'search', skey)
+    if not entry or not same(entry['settings'], settings) or not (run/'model.pth').exists(): return None
+    if json.loads((run/'metrics.json').read_text())['stages']['evaluate']['accuracy'] != entry['valid_accuracy']: return None
+    from ulmfit_nb.classifier import load_classifier
+    t0, c0 = time.time(), cpu_seconds()
+    shutil.rmtree(point_run(work, key).parent, ignore_errors=True); shutil.copytree(run.parent, point_run(work, key).parent)
+    acc = test.accuracy(load_classifier(point_run(work, key)/'model.pth'))
+    return dict(valid_accuracy=entry['valid_accuracy'], train_seconds=entry['train_seconds'], precision=entry['precision'], accuracy=acc,
+                wall_seconds=entry['wall_seconds'] + time.time() - t0, cpu_seconds=entry['cpu_seconds'] + cpu_seconds() - c0, from_search=skey)
 
 def ensemble_point(runs:list[Path], test:TestSet|None)->dict:
     """The paper's forward + backward ensemble of the classifiers of two ULMFiT runs (their run folders): the mean of their
@@ -670,7 +686,8 @@ if __name__ == '__main__':
                 if not same(into.get(key, {}).get('settings'), settings):    # new, or measured with other settings than the search chooses
                     if own is res: retire_students(res, key)
                     keep_replaced(own, key)
-                    r = ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
+                    r = (s == 0 and search_point(own, work, key, name, settings, test)) or \
+                        ulmfit_point(lm_dir, work, key, [texts[i] for i in idx], labels[idx], valid_texts, y_valid, s + 1, settings, test)
                     into[key] = dict(r, settings_name=name, settings=settings, method=method, n=len(idx), sample=s, **made)
                     report(key, into[key]); save(res, out)
                 forward = res['points'].get(key)

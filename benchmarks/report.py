@@ -259,7 +259,8 @@ def few_labels_search_table(r:dict)->pd.DataFrame:
         steps = (v['n'] + s.get('k', 0)) // s['bs'] * sum(s['epochs_clas'])    # whole batches only; a self-trained student's pseudo-labels too
         rebuilt = ' †' * bool(v.get('lm_build'))               # measured from a rebuild of the language model (few_labels.record_lm)
         rows.setdefault(name, {})[f'{v["n"]:,} labels'] = f'{v["valid_accuracy"]:.1%} ({steps:,} steps, {v["wall_seconds"] / 60:.1f} min){rebuilt}'
-    return pd.DataFrame.from_dict(rows, orient='index').rename_axis('classifier settings').fillna('')
+    t = pd.DataFrame.from_dict(rows, orient='index').rename_axis('classifier settings').fillna('')
+    return t[sorted(t.columns, key=lambda c: int(c.split()[0].replace(',', '')))]        # the budgets in order
 
 def few_labels_probe_table(r:dict)->pd.DataFrame:
     "Validation accuracy on each budget's first sample: logistic regression on the frozen encoder's features, beside the fine-tuned classifier and TF-IDF"
@@ -326,10 +327,11 @@ def few_labels_teacher_table(r:dict)->pd.DataFrame:
     st, rows = r.get('variants', {}).get('self_training', {}), {}
     mark = lambda p, a: f"{a:.1%}" + ' †' * bool(p.get('lm_build'))
     searched = [p for p in st.get('search', {}).values() if teacher_of(p) != 'classifier']
-    for p in [p for p in fine_tuned_students(st).values() if p['sample'] == 0] + searched:
+    fine_tuned = [p for p in fine_tuned_students(st).values() if p['sample'] == 0]
+    for p, was_searched in [(p, False) for p in fine_tuned] + [(p, True) for p in searched]:
         rows.setdefault(p['n'], {}).update({f'{TEACHERS[teacher_of(p)]}: {c}': mark(p, p[f]) for c, f in
                                             (('teacher', 'teacher_valid_accuracy'), ('labels right', 'pseudo_accuracy'), ('student', 'valid_accuracy'))})
-        if p in searched: rows[p['n']]['pseudo-labels'] = f"{p['pseudo_labels']:,}"
+        if was_searched: rows[p['n']]['pseudo-labels'] = f"{p['pseudo_labels']:,}"
     used = [t for t in TEACHERS.values() if any(f'{t}: teacher' in v for v in rows.values())]
     columns = [f'{t}: {c}' for t in used for c in ('teacher', 'labels right', 'student')] + ['pseudo-labels']
     t = pd.DataFrame.from_dict({n: v for n, v in rows.items() if 'pseudo-labels' in v}, orient='index', columns=columns).sort_index().fillna('')
