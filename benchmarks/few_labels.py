@@ -43,7 +43,8 @@ log-loss over the words), which compares across tokenizers.
 `train_self_trained`: each curve point's classifier — or its forward + backward ensemble (`--lm-kind backward` measured first), or
 the probe of its labels (`k15000_probe`: `--probe`'s logistic regression on the frozen encoder's features, put into a classifier's
 head and exported: the library's `LinearProbe`, 07a_probe, so that `train_self_trained` takes it as any teacher; MultiFiT's teacher
-is not fine-tuned either), or the mean of the classifier and the probe (`k15000_mixed`, a `TextEnsemble`; a curve point's run folder
+is not fine-tuned either), or the mean of the classifier and the probe (`k15000_mixed`, a `TextEnsemble`: what the library's
+`train_self_trained(teacher='classifier+probe')` trains from the labels alone; a curve point's run folder
 a fresh checkout lacks is trained again first, and must read the validation set as its record does, `restore_run`) — labels the rest
 of the pool (the train reviews in neither its budget nor the validation set, their labels unread), and a student starts again from
 the forward encoder on the budget's labels and the K reviews the teacher is surest of, half of each class (SELF_TRAINING: the

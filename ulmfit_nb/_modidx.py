@@ -446,6 +446,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'ulmfit_nb.recipe._share_of_texts': ('recipe.html#_share_of_texts', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe._student_data': ('recipe.html#_student_data', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe._teacher_file': ('recipe.html#_teacher_file', 'ulmfit_nb/recipe.py'),
+                                  'ulmfit_nb.recipe._train_teacher': ('recipe.html#_train_teacher', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe._unlabelled_texts': ('recipe.html#_unlabelled_texts', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe._write_reports': ('recipe.html#_write_reports', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe._write_rows': ('recipe.html#_write_rows', 'ulmfit_nb/recipe.py'),

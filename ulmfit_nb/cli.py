@@ -186,9 +186,10 @@ def _self_training_options(c:argparse.ArgumentParser):
                    '(--out/student, exported as --out/model.pth) learns from the labelled texts and the --pseudo-labels it is surest of')
     c.add_argument('--pseudo-labels', type=int, metavar='N', help='with --unlabelled: how many of them the second classifier learns '
                    'from, as many of each class (default: 15000, or two thirds of them if fewer)')
-    c.add_argument('--teacher', metavar='FILE|probe', help='with --unlabelled: a classifier already trained on the labelled texts labels them '
-                   'instead of one trained here — a model.pth, such as the ensemble of `ulmfit train --bidirectional` — or `probe`: '
-                   'logistic regression on the frozen encoder\'s features (train_probe), the better teacher with about a hundred labels')
+    c.add_argument('--teacher', metavar='FILE|probe|classifier+probe', help='with --unlabelled: a classifier already trained on the labelled '
+                   'texts labels them instead of one trained here — a model.pth, such as the ensemble of `ulmfit train --bidirectional` — '
+                   'or `probe`: logistic regression on the frozen encoder\'s features (train_probe), the better teacher with about a hundred '
+                   'labels; or `classifier+probe`: both trained here, their mean teaching (better with a few hundred)')
 
 def _predict_options(c:argparse.ArgumentParser):
     c.add_argument('texts', nargs='*', metavar='TEXT', help='texts to classify')

@@ -35,9 +35,9 @@ from .runs import EpochLog, RunFolder
 from .reports import Report, classification_report, plot_losses, regression_report, save_valid_outputs, write_metrics
 
 # %% auto #0
-__all__ = ['probe_settings', 'default_clas_schedule', 'RunResult', 'train', 'train_lm', 'train_classifier', 'train_bidirectional',
-           'confident_labels', 'train_probe', 'train_self_trained', 'check_out', 'load_model', 'evaluate',
-           'prediction_rows', 'write_predictions', 'predict_file']
+__all__ = ['probe_settings', 'TEACHERS', 'default_clas_schedule', 'RunResult', 'train', 'train_lm', 'train_classifier',
+           'train_bidirectional', 'confident_labels', 'train_probe', 'train_self_trained', 'check_out', 'load_model',
+           'evaluate', 'prediction_rows', 'write_predictions', 'predict_file']
 
 # %% ../nbs/12_recipe.ipynb #214db2ad
 def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
@@ -535,10 +535,12 @@ def train_probe(data:str|Path,           # labelled texts with fixed validation 
     return RunResult(out, cfg, metrics)
 
 # %% ../nbs/12_recipe.ipynb #5e1f0a13
+TEACHERS = ('probe', 'classifier+probe')   # the teachers train_self_trained trains by name, beside None (a fine-tuned classifier)
+
 def _teacher_file(teacher:str|Path|None, rows:pd.DataFrame, out:Path, resume:bool)->Path:
-    "The model file of the classifier that labels: `teacher` (a model.pth, or the run folder holding one), checked, or out/teacher's"
-    trained_here = teacher is None or teacher == 'probe'
-    fname = (out/'teacher' if trained_here else Path(teacher).expanduser()).resolve()
+    "The model file of the classifier that labels: `teacher` (a model.pth, or the run folder holding one), checked, or the one trained in `out`"
+    trained_here = teacher is None or teacher in TEACHERS
+    fname = (out/('teacher.pth' if teacher == 'classifier+probe' else 'teacher') if trained_here else Path(teacher).expanduser()).resolve()
     fname = fname if fname.suffix == '.pth' else fname/'model.pth'
     if not trained_here:
         if not fname.is_file(): raise InputError(f'teacher={str(teacher)!r}: no model.pth there (give the model.pth a train, train_classifier or train_bidirectional run exported)')
@@ -565,13 +567,31 @@ def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:P
     atomic_write_text(out/'student.csv', pd.concat([rows, pseudo]).to_csv(index=False))
     return record
 
+# %% ../nbs/12_recipe.ipynb #5e1f0a19
+def _train_teacher(teacher:str|None, data, out:Path, encoder, given:dict, settings:dict, resume:bool)->dict:
+    "Train the teacher `teacher` names (None or one of TEACHERS) in `out`: the runs of its classifier ('teacher') and probe"
+    runs = {}
+    if teacher in (None, 'classifier+probe'):
+        with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
+        runs['teacher'] = _run('classify', out/'teacher', resume and (out/'teacher').exists(), given, show=False)
+    probe = out/('teacher' if teacher == 'probe' else 'probe')
+    if teacher in TEACHERS and not (resume and (probe/'metrics.json').exists()):   # metrics.json: the probe is done
+        with rank0_prints(): print(f'=== the probe: {probe} ===')
+        if rank_distrib() == 0:
+            shutil.rmtree(probe, ignore_errors=True)
+            runs['teacher' if teacher == 'probe' else 'probe'] = train_probe(data, probe, encoder, **{k: v for k, v in settings.items() if k in probe_settings})
+        distrib_barrier()
+    if teacher == 'classifier+probe' and rank_distrib() == 0 and not (out/'student.csv').exists():
+        TextEnsemble([load_classifier(out/'teacher/model.pth'), load_classifier(probe/'model.pth')]).export(out/'teacher.pth')
+    return runs
+
 # %% ../nbs/12_recipe.ipynb #5e1f0a09
 @delegates(RecipeConfig, but=_not_for('classify') + ['regression'])
 def train_self_trained(data:str|Path,             # labelled texts with fixed validation texts: a CSV with `valid_col`, or a folder with valid/ or test/
                        out:str|Path,              # the folder of the runs (teacher/, student/), the student's data and model
                        unlabelled:str|Path|list,  # texts without labels: a list, a .txt/.csv/.tsv/.jsonl file or a folder of .txt files
                        encoder:str|Path,          # the folder of a train_lm (or train) run: the student (and a teacher trained here) starts from its encoder
-                       teacher:str|Path|None=None,   # a classifier trained on `data` (its model.pth: one run's, or train_bidirectional's ensemble); None: train one; 'probe': train_probe's
+                       teacher:str|Path|None=None,   # None: train a classifier; 'probe' or 'classifier+probe' (TEACHERS): train those; or the model.pth of one trained on `data` (one run's, or train_bidirectional's ensemble)
                        pseudo_labels:int|None=None,  # the unlabelled texts the student learns from, as many of each class (None: 15,000, or two thirds of them if fewer)
                        resume:bool=False,         # go on with the runs in `out`
                        show:bool|None=None,       # show the student's loss curves at the end (default: in a notebook)
@@ -587,16 +607,8 @@ def train_self_trained(data:str|Path,             # labelled texts with fixed va
     texts, labeller = _unlabelled_texts(unlabelled, cfg.text_col), _teacher_file(teacher, rows, out, resume)
     pseudo_labels = ifnone(pseudo_labels, min(15000, 2 * len(texts) // 3))     # 15,000: the best of 5,000 to 20,000 on IMDb (performance page)
     if not 1 <= pseudo_labels <= len(texts): raise InputError(f'pseudo_labels={pseudo_labels}: give a number from 1 to the {len(texts)} unlabelled texts')
-    runs = dict(teacher=None)
-    if teacher is None:
-        with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
-        runs['teacher'] = _run('classify', out/'teacher', resume and (out/'teacher').exists(), given, show=False)
-    elif teacher == 'probe' and not (resume and (out/'teacher/metrics.json').exists()):   # metrics.json: the probe is done
-        with rank0_prints(): print(f'=== the teacher, the probe: {out/"teacher"} ===')
-        if rank_distrib() == 0:
-            shutil.rmtree(out/'teacher', ignore_errors=True)
-            runs['teacher'] = train_probe(data, out/'teacher', encoder, **{k: v for k, v in settings.items() if k in probe_settings})
-        distrib_barrier()
+    trained_here = teacher is None or teacher in TEACHERS
+    runs = {'teacher': None, **(_train_teacher(teacher, data, out, encoder, given, settings, resume) if trained_here else {})}
     if rank_distrib() == 0 and not (out/'student.csv').exists():
         _student_data(labeller, rows, texts, pseudo_labels, out, cfg)
     distrib_barrier()
