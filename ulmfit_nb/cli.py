@@ -189,7 +189,7 @@ def _self_training_options(c:argparse.ArgumentParser):
     c.add_argument('--teacher', metavar='FILE|probe|classifier+probe', help='with --unlabelled: a classifier already trained on the labelled '
                    'texts labels them instead of one trained here — a model.pth, such as the ensemble of `ulmfit train --bidirectional` — '
                    'or `probe`: logistic regression on the frozen encoder\'s features (train_probe), the better teacher with about a hundred '
-                   'labels; or `classifier+probe`: both trained here, their mean teaching (better with a few hundred)')
+                   'labels; or `classifier+probe`: both trained here, their mean teaching (better with 500 IMDb labels)')
 
 def _predict_options(c:argparse.ArgumentParser):
     c.add_argument('texts', nargs='*', metavar='TEXT', help='texts to classify')

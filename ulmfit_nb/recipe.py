@@ -569,7 +569,7 @@ def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:P
 
 # %% ../nbs/12_recipe.ipynb #5e1f0a19
 def _train_teacher(teacher:str|None, data, out:Path, encoder, given:dict, settings:dict, resume:bool)->dict:
-    "Train the teacher `teacher` names (None or one of TEACHERS) in `out`: the runs of its classifier ('teacher') and probe"
+    "Train the teacher `teacher` names (None or one of TEACHERS) in `out`: the runs of its classifier ('teacher') and probe; none for a model file"
     runs = {}
     if teacher in (None, 'classifier+probe'):
         with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
@@ -607,8 +607,7 @@ def train_self_trained(data:str|Path,             # labelled texts with fixed va
     texts, labeller = _unlabelled_texts(unlabelled, cfg.text_col), _teacher_file(teacher, rows, out, resume)
     pseudo_labels = ifnone(pseudo_labels, min(15000, 2 * len(texts) // 3))     # 15,000: the best of 5,000 to 20,000 on IMDb (performance page)
     if not 1 <= pseudo_labels <= len(texts): raise InputError(f'pseudo_labels={pseudo_labels}: give a number from 1 to the {len(texts)} unlabelled texts')
-    trained_here = teacher is None or teacher in TEACHERS
-    runs = {'teacher': None, **(_train_teacher(teacher, data, out, encoder, given, settings, resume) if trained_here else {})}
+    runs = {'teacher': None, **_train_teacher(teacher, data, out, encoder, given, settings, resume)}     # nothing for a teacher given
     if rank_distrib() == 0 and not (out/'student.csv').exists():
         _student_data(labeller, rows, texts, pseudo_labels, out, cfg)
     distrib_barrier()
