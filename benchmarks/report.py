@@ -218,14 +218,15 @@ def few_labels_summary(r:dict)->pd.DataFrame:
     return pd.DataFrame(rows).sort_values(['method', 'n']).reset_index(drop=True)
 
 def few_labels_table(r:dict)->pd.DataFrame:
-    "The learning curve as a table: a row per budget, per method its mean test accuracy (lowest-highest of the samples)"
+    """The learning curve as a table: a row per method, per budget (a column) its mean test accuracy (lowest-highest of the samples),
+    as the issue's table is laid out: a dozen methods fit the page's width as rows, not as columns"""
     s, names = few_labels_summary(r), few_label_names(r)
     cell = lambda o: f'{o.mean:.1%}' + (f' ({o.low:.1%}-{o.high:.1%})' if o.samples > 1 else '')
-    t = s.assign(cell=[cell(o) for o in s.itertuples()], method=s.method.map(names)).pivot(index='n', columns='method', values='cell')
-    t.index = [f'{n:,}' for n in t.index]
+    t = s.assign(cell=[cell(o) for o in s.itertuples()], method=s.method.map(names)).pivot(index='method', columns='n', values='cell')
+    t.columns = [f'{n:,}' for n in t.columns]
     for m in names:                    # an earlier language model's points end where it was replaced; a variant's are where it was tried
-        if names[m] in t.columns: t[names[m]] = t[names[m]].fillna('—' if m.startswith('ulmfit_') else 'not measured yet')
-    return t.rename_axis('labelled reviews')[[names[m] for m in names if names[m] in t.columns]]
+        if names[m] in t.index: t.loc[names[m]] = t.loc[names[m]].fillna('—' if m.startswith('ulmfit_') else 'not measured yet')
+    return t.loc[[names[m] for m in names if names[m] in t.index]].rename_axis(None).rename_axis('labelled reviews', axis=1)
 
 def few_labels_cpu_text(r:dict)->str:
     "CPU minutes per point of each method of `results/few_labels.json`, fewest to most, with the CPU where it is not the result's"
