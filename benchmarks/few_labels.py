@@ -546,7 +546,7 @@ def save(res:dict, out:Path|None):
 
 if __name__ == '__main__':
     ap = arg_parser(__doc__)
-    ap.add_argument('--budgets', type=int, nargs='+', default=[100, 500, 1000, 5000, 24000])
+    ap.add_argument('--budgets', type=int, nargs='+', default=[100, 250, 500, 1000, 5000, 24000])
     ap.add_argument('--samples', type=int, default=3, help='samples per budget (one for the whole pool)')
     ap.add_argument('--methods', nargs='+', default=[*METHODS, 'ulmfit'], choices=[*METHODS, 'ulmfit'])
     ap.add_argument('--lm-kind', default='words', choices=list(LMS), help="ULMFiT's pretrained language model (LMS): 'subwords' puts its "

@@ -450,6 +450,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'ulmfit_nb.recipe._unlabelled_texts': ('recipe.html#_unlabelled_texts', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe._write_reports': ('recipe.html#_write_reports', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe._write_rows': ('recipe.html#_write_rows', 'ulmfit_nb/recipe.py'),
+                                  'ulmfit_nb.recipe.auto_teacher': ('recipe.html#auto_teacher', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe.check_out': ('recipe.html#check_out', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe.confident_labels': ('recipe.html#confident_labels', 'ulmfit_nb/recipe.py'),
                                   'ulmfit_nb.recipe.default_clas_schedule': ('recipe.html#default_clas_schedule', 'ulmfit_nb/recipe.py'),

@@ -120,7 +120,7 @@ _examples = {
       --epochs-clas 1,1,1,4 --out runs/imdb_clf
   ulmfit classify --data labelled.csv --valid-col is_valid \\
       --encoder runs/my_lm --unlabelled unlabelled.txt \\
-      --pseudo-labels 15000 --out runs/self_trained   # self-training
+      --out runs/self_trained         # self-training, the teacher by the labels
   ulmfit train --bidirectional --data labelled.csv --valid-col is_valid \\
       --out runs/bi                   # then its ensemble labels:
   ulmfit classify --data labelled.csv --valid-col is_valid \\
@@ -128,7 +128,7 @@ _examples = {
       --teacher runs/bi/model.pth --out runs/self_trained_bi
   ulmfit classify --data labelled.csv --valid-col is_valid \\
       --encoder runs/my_lm --unlabelled unlabelled.txt \\
-      --teacher probe --out runs/self_trained_probe   # ~100 labels''',
+      --teacher classifier --out runs/self_trained_clf   # the fine-tuned one''',
     'predict': '''examples:
   ulmfit predict --model runs/demo/model.pth "A wonderful film." "Dull."
   ulmfit predict --model runs/demo/model.pth --file reviews.txt \\
@@ -182,14 +182,15 @@ def _make_parser()->argparse.ArgumentParser:
 def _self_training_options(c:argparse.ArgumentParser):
     c.add_argument('--encoder', required=True, metavar='DIR', help='the --out folder of an `ulmfit lm` run')
     c.add_argument('--unlabelled', metavar='PATH', help='self-training (train_self_trained): texts without labels — a .txt (one per '
-                   'line), .csv/.tsv or .jsonl file, or a folder of .txt files. The classifier (--out/teacher) labels them; a second one '
+                   'line), .csv/.tsv or .jsonl file, or a folder of .txt files. A teacher (--out/teacher, --teacher) labels them; a second one '
                    '(--out/student, exported as --out/model.pth) learns from the labelled texts and the --pseudo-labels it is surest of')
     c.add_argument('--pseudo-labels', type=int, metavar='N', help='with --unlabelled: how many of them the second classifier learns '
                    'from, as many of each class (default: 15000, or two thirds of them if fewer)')
-    c.add_argument('--teacher', metavar='FILE|probe|classifier+probe', help='with --unlabelled: a classifier already trained on the labelled '
-                   'texts labels them instead of one trained here — a model.pth, such as the ensemble of `ulmfit train --bidirectional` — '
-                   'or `probe`: logistic regression on the frozen encoder\'s features (train_probe), the better teacher with about a hundred '
-                   'labels; or `classifier+probe`: both trained here, their mean teaching (better with 500 IMDb labels)')
+    c.add_argument('--teacher', metavar='auto|classifier|probe|classifier+probe|FILE', help='with --unlabelled: the teacher trained here — '
+                   '`classifier` (fine-tuned), `probe` (logistic regression on the frozen encoder\'s features, train_probe) or '
+                   '`classifier+probe` (their mean); by default `auto`: the one that taught best on IMDb with as many labelled training texts '
+                   '(the probe up to 353, both up to 707, the classifier above) — or a classifier already trained on the labelled texts, a '
+                   'model.pth, such as the ensemble of `ulmfit train --bidirectional`')
 
 def _predict_options(c:argparse.ArgumentParser):
     c.add_argument('texts', nargs='*', metavar='TEXT', help='texts to classify')

@@ -35,9 +35,10 @@ from .runs import EpochLog, RunFolder
 from .reports import Report, classification_report, plot_losses, regression_report, save_valid_outputs, write_metrics
 
 # %% auto #0
-__all__ = ['probe_settings', 'TEACHERS', 'default_clas_schedule', 'RunResult', 'train', 'train_lm', 'train_classifier',
-           'train_bidirectional', 'confident_labels', 'train_probe', 'train_self_trained', 'check_out', 'load_model',
-           'evaluate', 'prediction_rows', 'write_predictions', 'predict_file']
+__all__ = ['probe_settings', 'TEACHERS', 'AUTO_TEACHERS', 'default_clas_schedule', 'RunResult', 'train', 'train_lm',
+           'train_classifier', 'train_bidirectional', 'confident_labels', 'train_probe', 'auto_teacher',
+           'train_self_trained', 'check_out', 'load_model', 'evaluate', 'prediction_rows', 'write_predictions',
+           'predict_file']
 
 # %% ../nbs/12_recipe.ipynb #214db2ad
 def _default_size(device:str)->str: return 'paper' if device == 'cuda' else 'small'
@@ -535,11 +536,12 @@ def train_probe(data:str|Path,           # labelled texts with fixed validation 
     return RunResult(out, cfg, metrics)
 
 # %% ../nbs/12_recipe.ipynb #5e1f0a13
-TEACHERS = ('probe', 'classifier+probe')   # the teachers train_self_trained trains by name, beside None (a fine-tuned classifier)
+TEACHERS = ('classifier', 'probe', 'classifier+probe')   # the teachers train_self_trained trains by name: the fine-tuned classifier, the
+                                                        # frozen encoder's probe, and the mean of the two
 
-def _teacher_file(teacher:str|Path|None, rows:pd.DataFrame, out:Path, resume:bool)->Path:
+def _teacher_file(teacher:str|Path, rows:pd.DataFrame, out:Path, resume:bool)->Path:
     "The model file of the classifier that labels: `teacher` (a model.pth, or the run folder holding one), checked, or the one trained in `out`"
-    trained_here = teacher is None or teacher in TEACHERS
+    trained_here = teacher in TEACHERS
     fname = (out/('teacher.pth' if teacher == 'classifier+probe' else 'teacher') if trained_here else Path(teacher).expanduser()).resolve()
     fname = fname if fname.suffix == '.pth' else fname/'model.pth'
     if not trained_here:
@@ -568,10 +570,10 @@ def _student_data(teacher:Path, rows:pd.DataFrame, unlabelled:list, k:int, out:P
     return record
 
 # %% ../nbs/12_recipe.ipynb #5e1f0a19
-def _train_teacher(teacher:str|None, data, out:Path, encoder, given:dict, settings:dict, resume:bool)->dict:
-    "Train the teacher `teacher` names (None or one of TEACHERS) in `out`: the runs of its classifier ('teacher') and probe; none for a model file"
+def _train_teacher(teacher:str|Path, data, out:Path, encoder, given:dict, settings:dict, resume:bool)->dict:
+    "Train the teacher `teacher` names (one of TEACHERS) in `out`: the runs of its classifier ('teacher') and probe; none for a model file"
     runs = {}
-    if teacher in (None, 'classifier+probe'):
+    if teacher in ('classifier', 'classifier+probe'):
         with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
         runs['teacher'] = _run('classify', out/'teacher', resume and (out/'teacher').exists(), given, show=False)
     probe = out/('teacher' if teacher == 'probe' else 'probe')
@@ -585,13 +587,22 @@ def _train_teacher(teacher:str|None, data, out:Path, encoder, given:dict, settin
         TextEnsemble([load_classifier(out/'teacher/model.pth'), load_classifier(probe/'model.pth')]).export(out/'teacher.pth')
     return runs
 
+# %% ../nbs/12_recipe.ipynb #5e1f0a1d
+AUTO_TEACHERS = ((353, 'probe'), (707, 'classifier+probe'))   # teacher='auto': this teacher up to this many labelled training texts, else
+                                                              # the fine-tuned classifier; halfway (log scale) between IMDb budgets measured
+
+def auto_teacher(n_train:int   # the labelled training texts (the validation texts apart)
+                )->str:
+    "The teacher (one of TEACHERS) that `teacher='auto'` trains for `n_train` labelled training texts: AUTO_TEACHERS's rule"
+    return next((teacher for most, teacher in AUTO_TEACHERS if n_train <= most), 'classifier')
+
 # %% ../nbs/12_recipe.ipynb #5e1f0a09
 @delegates(RecipeConfig, but=_not_for('classify') + ['regression'])
 def train_self_trained(data:str|Path,             # labelled texts with fixed validation texts: a CSV with `valid_col`, or a folder with valid/ or test/
                        out:str|Path,              # the folder of the runs (teacher/, student/), the student's data and model
                        unlabelled:str|Path|list,  # texts without labels: a list, a .txt/.csv/.tsv/.jsonl file or a folder of .txt files
                        encoder:str|Path,          # the folder of a train_lm (or train) run: the student (and a teacher trained here) starts from its encoder
-                       teacher:str|Path|None=None,   # None: train a classifier; 'probe' or 'classifier+probe' (TEACHERS): train those; or the model.pth of one trained on `data` (one run's, or train_bidirectional's ensemble)
+                       teacher:str|Path='auto',   # 'auto' (or None: `auto_teacher`), 'classifier', 'probe' or 'classifier+probe' (TEACHERS): train that; or the model.pth of one trained on `data` (one run's, or train_bidirectional's ensemble)
                        pseudo_labels:int|None=None,  # the unlabelled texts the student learns from, as many of each class (None: 15,000, or two thirds of them if fewer)
                        resume:bool=False,         # go on with the runs in `out`
                        show:bool|None=None,       # show the student's loss curves at the end (default: in a notebook)
@@ -604,9 +615,11 @@ def train_self_trained(data:str|Path,             # labelled texts with fixed va
     _check_given('classify', given)
     if cfg.regression: raise InputError('regression=True: self-training picks the texts a classifier is surest of, so it needs classes')
     rows = _labelled_rows(resolve_source(cfg.data, cfg.text_col, cfg.label_col, cfg.valid_col))       # checked before any training
+    if auto := teacher in ('auto', None): teacher = auto_teacher(n_train := int((~rows.is_valid).sum()))
     texts, labeller = _unlabelled_texts(unlabelled, cfg.text_col), _teacher_file(teacher, rows, out, resume)
     pseudo_labels = ifnone(pseudo_labels, min(15000, 2 * len(texts) // 3))     # 15,000: the best of 5,000 to 20,000 on IMDb (performance page)
     if not 1 <= pseudo_labels <= len(texts): raise InputError(f'pseudo_labels={pseudo_labels}: give a number from 1 to the {len(texts)} unlabelled texts')
+    with rank0_prints(): print(f'Teacher: {teacher}' + (f" (teacher='auto' for {n_train:,} labelled training texts)" if auto else ''))
     runs = {'teacher': None, **_train_teacher(teacher, data, out, encoder, given, settings, resume)}     # nothing for a teacher given
     if rank_distrib() == 0 and not (out/'student.csv').exists():
         _student_data(labeller, rows, texts, pseudo_labels, out, cfg)
