@@ -354,10 +354,10 @@ def few_labels_teacher_table(r:dict)->pd.DataFrame:
     st, rows = r.get('variants', {}).get('self_training', {}), {}
     mark = lambda p, a: f"{a:.1%}" + ' †' * bool(p.get('lm_build'))
     searched = [p for p in st.get('search', {}).values() if teacher_of(p) != 'classifier']
-    fine_tuned = {p['n']: p for p in fine_tuned_students(st).values() if p['sample'] == 0}
+    curve_students = {p['n']: p for p in fine_tuned_students(st).values() if p['sample'] == 0}
     student = lambda p: {k: v for k, v in p['settings'].items() if k != 'teacher'}       # K and the student's settings
-    fine_tuned = [*fine_tuned.values(), *[p for p in st.get('search', {}).values() if teacher_of(p) == 'classifier' and p['n'] not in fine_tuned
-                                          and any(q['n'] == p['n'] and student(q) == student(p) for q in searched)]]
+    fine_tuned = [*curve_students.values(), *[p for p in st.get('search', {}).values() if teacher_of(p) == 'classifier' and p['n'] not in curve_students
+                                              and any(q['n'] == p['n'] and student(q) == student(p) for q in searched)]]
     for p, was_searched in [(p, False) for p in fine_tuned] + [(p, True) for p in searched]:
         rows.setdefault(p['n'], {}).update({f'{TEACHERS[teacher_of(p)]}: {c}': mark(p, p[f]) for c, f in
                                             (('teacher', 'teacher_valid_accuracy'), ('labels right', 'pseudo_accuracy'), ('student', 'valid_accuracy'))})
