@@ -577,7 +577,7 @@ def _train_teacher(teacher:str|Path, data, out:Path, encoder, given:dict, settin
         with rank0_prints(): print(f'=== the teacher: {out/"teacher"} ===')
         runs['teacher'] = _run('classify', out/'teacher', resume and (out/'teacher').exists(), given, show=False)
     probe = out/('teacher' if teacher == 'probe' else 'probe')
-    if teacher in TEACHERS and not (resume and (probe/'metrics.json').exists()):   # metrics.json: the probe is done
+    if teacher in ('probe', 'classifier+probe') and not (resume and (probe/'metrics.json').exists()):   # metrics.json: the probe is done
         with rank0_prints(): print(f'=== the probe: {probe} ===')
         if rank_distrib() == 0:
             shutil.rmtree(probe, ignore_errors=True)
